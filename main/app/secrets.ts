@@ -59,7 +59,7 @@ export class SafeStorageSecretProvider implements SecretProvider {
     return decrypted.result;
   }
 
-  set(name: string, value: string): Promise<void> {
+  async set(name: string, value: string): Promise<void> {
     checkName(name);
     const write = this.writing.then(async () => {
       await this.requireEncryption();
