@@ -1,0 +1,28 @@
+import { useTranslation } from 'react-i18next';
+import { CallerCard } from '../features/directory/components/caller-card';
+import { ContactSearch } from '../features/directory/components/contact-search';
+import { HistoryTimeline } from '../features/directory/components/history-timeline';
+import { ImportPanel } from '../features/directory/components/import-panel';
+import { useDirectoryStore } from '../features/directory/store';
+import { StatusBar } from '../features/status/components/status-bar';
+
+export function AgentWindow() {
+  const { t } = useTranslation();
+  const contactId = useDirectoryStore((state) => state.card.contactId);
+  return (
+    <div className="agent-window">
+      <StatusBar />
+      <main className="workspace" aria-label={t('app.workspace')}>
+        <aside className="sidebar">
+          <ContactSearch />
+          <ImportPanel />
+        </aside>
+        <div className="detail">
+          <CallerCard />
+          {/* Keyed by contact so each caller's timeline starts at the top with fresh measurements. */}
+          {contactId !== null && <HistoryTimeline key={contactId} />}
+        </div>
+      </main>
+    </div>
+  );
+}

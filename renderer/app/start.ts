@@ -1,0 +1,21 @@
+import { call, toFailure } from '../api';
+import { useLocaleStore } from '../features/locale/store';
+import { useStatusStore } from '../features/status/store';
+import { wirePushes } from './wire-pushes';
+
+/**
+ * Subscribes first, then says app.ready: the core releases pushes it held during
+ * start-up (a call ringing while the window loaded) right after that reply, and
+ * they must find their listeners in place.
+ */
+export async function start(): Promise<() => void> {
+  const unwire = wirePushes();
+  try {
+    const info = await call('app.ready', {});
+    useStatusStore.getState().applyAppInfo(info);
+    await useLocaleStore.getState().adopt(info.locale);
+  } catch (error) {
+    useStatusStore.getState().setStartError(toFailure(error));
+  }
+  return unwire;
+}

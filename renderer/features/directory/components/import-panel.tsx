@@ -1,0 +1,143 @@
+import { useId } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ImportReport } from '../../../../main/common/domain';
+import { ErrorNote } from '../../../ui/error-note';
+import { useDirectoryStore, type ImportFailure } from '../store';
+
+/** A file with this many bad rows is not worth listing whole; the count says the rest. */
+export const MAX_LISTED_BAD_ROWS = 500;
+
+export function ImportPanel() {
+  const { t } = useTranslation();
+  const titleId = useId();
+  const state = useDirectoryStore((s) => s.import);
+  const importFile = useDirectoryStore((s) => s.importFile);
+  const dismiss = useDirectoryStore((s) => s.dismissImport);
+  const busy = state.phase === 'reading' || state.phase === 'running';
+
+  return (
+    <section className="import-panel" aria-labelledby={titleId}>
+      <h2 className="section-title" id={titleId}>
+        {t('import.title')}
+      </h2>
+      <label className={busy ? 'file-button disabled' : 'file-button'}>
+        {t('import.choose')}
+        <input
+          type="file"
+          className="visually-hidden"
+          data-testid="import-input"
+          accept=".csv,.vcf,text/csv,text/vcard,text/x-vcard"
+          disabled={busy}
+          onChange={(event) => {
+            const file = event.currentTarget.files?.[0];
+            // Cleared so choosing the same file again (after fixing it) fires a change.
+            event.currentTarget.value = '';
+            if (file) void importFile(file);
+          }}
+        />
+      </label>
+      <p className="muted hint">{t('import.hint')}</p>
+
+      {state.phase === 'reading' && (
+        <p role="status" className="ellipsis">
+          {t('import.reading', { fileName: state.fileName })}
+        </p>
+      )}
+      {state.phase === 'running' && (
+        <div className="import-progress" role="status">
+          <p className="ellipsis">{t('import.starting', { fileName: state.fileName })}</p>
+          {/* Without a total yet the bar is indeterminate rather than a misleading 0 %. */}
+          <progress
+            data-testid="import-progress"
+            aria-label={t('import.progressLabel')}
+            max={state.total || undefined}
+            value={state.total ? state.processed : undefined}
+          />
+          {state.total > 0 && (
+            <span className="muted">{t('import.progress', { processed: state.processed, total: state.total })}</span>
+          )}
+        </div>
+      )}
+      {state.phase === 'done' && <ImportReportView fileName={state.fileName} report={state.report} onDismiss={dismiss} />}
+      {state.phase === 'failed' && <ImportFailureView failure={state.failure} onDismiss={dismiss} />}
+    </section>
+  );
+}
+
+function ImportReportView({ fileName, report, onDismiss }: { fileName: string; report: ImportReport; onDismiss: () => void }) {
+  const { t } = useTranslation();
+  const listed = report.errors.slice(0, MAX_LISTED_BAD_ROWS);
+  return (
+    <section className="import-report" data-testid="import-report" aria-label={t('import.report')}>
+      <h3 className="ellipsis" title={fileName}>
+        {t('import.done', { fileName })}
+      </h3>
+      <dl className="import-counts">
+        <div>
+          <dt>{t('import.totalRows')}</dt>
+          <dd data-testid="import-total">{report.totalRows}</dd>
+        </div>
+        <div>
+          <dt>{t('import.imported')}</dt>
+          <dd data-testid="import-imported">{report.imported}</dd>
+        </div>
+        <div>
+          <dt>{t('import.merged')}</dt>
+          <dd data-testid="import-merged">{report.merged}</dd>
+        </div>
+        <div>
+          <dt>{t('import.encoding')}</dt>
+          <dd data-testid="import-encoding">{report.encoding}</dd>
+        </div>
+      </dl>
+      {report.ignoredColumns.length > 0 && (
+        <p className="muted ellipsis" title={report.ignoredColumns.join(', ')}>
+          {t('import.ignoredColumns', { columns: report.ignoredColumns.join(', ') })}
+        </p>
+      )}
+      {report.errors.length ? (
+        <>
+          <h4>
+            {t('import.badRows')} <span data-testid="import-error-count">{report.errors.length}</span>
+          </h4>
+          <ol className="bad-rows" data-testid="import-errors">
+            {listed.map((rowError, index) => (
+              <li key={`${rowError.row}-${index}`} data-testid="import-error-row" data-row={rowError.row}>
+                <span className="bad-row-number">{t('import.row', { row: rowError.row })}</span>
+                <span className="bad-row-reason" title={rowError.reason}>
+                  {rowError.reason}
+                </span>
+              </li>
+            ))}
+          </ol>
+          {report.errors.length > listed.length && (
+            <p className="muted">{t('import.moreBadRows', { count: report.errors.length - listed.length })}</p>
+          )}
+        </>
+      ) : (
+        <p className="muted">{t('import.noBadRows')}</p>
+      )}
+      <button type="button" className="link-button" onClick={onDismiss}>
+        {t('common.dismiss')}
+      </button>
+    </section>
+  );
+}
+
+function ImportFailureView({ failure, onDismiss }: { failure: ImportFailure; onDismiss: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <div className="import-failure" data-testid="import-failure">
+      {failure.reason === 'refused' ? (
+        <ErrorNote failure={failure.failure} context={t('import.failed')} />
+      ) : (
+        <p role="alert" className="error-note">
+          {failure.reason === 'too_large' ? t('import.tooLarge') : t('import.unreadable')}
+        </p>
+      )}
+      <button type="button" className="link-button" onClick={onDismiss}>
+        {t('common.dismiss')}
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,233 @@
+import { create } from 'zustand';
+import type {
+  ContactCard,
+  ContactSummary,
+  ImportProgress,
+  ImportReport,
+  Interaction,
+} from '../../../main/common/domain';
+import { call, toFailure, type Failure } from '../../api';
+import { importFormatOf, readFileAsBase64 } from './read-file';
+
+export const SEARCH_LIMIT = 50;
+export const HISTORY_PAGE_SIZE = 100;
+/** The contract caps the base64 at 70 MB, which is about 50 MB of file. */
+export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
+const MAX_QUERY_LENGTH = 200;
+const MAX_FILE_NAME_LENGTH = 255;
+
+export interface SearchData {
+  query: string;
+  results: ContactSummary[];
+  status: 'idle' | 'searching' | 'done' | 'failed';
+  error: Failure | null;
+}
+
+export interface CardData {
+  contactId: number | null;
+  card: ContactCard | null;
+  loading: boolean;
+  error: Failure | null;
+}
+
+export interface HistoryData {
+  contactId: number | null;
+  /** Newest first; older pages are appended. */
+  items: Interaction[];
+  nextCursor: string | null;
+  /** At least one page has arrived, so `nextCursor === null` means there is no more. */
+  loaded: boolean;
+  loading: boolean;
+  error: Failure | null;
+}
+
+export interface NoteData {
+  saving: boolean;
+  error: Failure | null;
+}
+
+export type ImportFailure =
+  | { reason: 'too_large' | 'unreadable' }
+  | { reason: 'refused'; failure: Failure };
+
+export type ImportData =
+  | { phase: 'idle' }
+  | { phase: 'reading'; fileName: string }
+  | { phase: 'running'; fileName: string; importId: string | null; processed: number; total: number }
+  | { phase: 'done'; fileName: string; report: ImportReport }
+  | { phase: 'failed'; fileName: string; failure: ImportFailure };
+
+export interface DirectoryData {
+  search: SearchData;
+  card: CardData;
+  history: HistoryData;
+  note: NoteData;
+  import: ImportData;
+}
+
+export interface DirectoryState extends DirectoryData {
+  /** Searches for `query` (trimmed); a blank query clears the results without a call. */
+  runSearch(query: string): Promise<void>;
+  clearSearch(): void;
+  openContact(contactId: number): Promise<void>;
+  loadOlderHistory(): Promise<void>;
+  addNote(summary: string): Promise<boolean>;
+  importFile(file: File): Promise<void>;
+  applyImportProgress(progress: ImportProgress): void;
+  dismissImport(): void;
+}
+
+const idleSearch: SearchData = { query: '', results: [], status: 'idle', error: null };
+const noCard: CardData = { contactId: null, card: null, loading: false, error: null };
+const noHistory: HistoryData = { contactId: null, items: [], nextCursor: null, loaded: false, loading: false, error: null };
+
+export const initialDirectory: DirectoryData = {
+  search: idleSearch,
+  card: noCard,
+  history: noHistory,
+  note: { saving: false, error: null },
+  import: { phase: 'idle' },
+};
+
+export const useDirectoryStore = create<DirectoryState>()((set, get) => {
+  // Bumped by each new search / opened contact, so a slow reply for an earlier one is dropped.
+  let searchSeq = 0;
+  let contactSeq = 0;
+
+  const setHistory = (patch: Partial<HistoryData>) => set((state) => ({ history: { ...state.history, ...patch } }));
+  const setCard = (patch: Partial<CardData>) => set((state) => ({ card: { ...state.card, ...patch } }));
+
+  async function loadCard(contactId: number, seq: number, quietly: boolean): Promise<void> {
+    if (!quietly) setCard({ loading: true, error: null });
+    try {
+      const card = await call('directory.card', { contactId });
+      if (seq === contactSeq) setCard({ card, loading: false, error: null });
+    } catch (error) {
+      if (seq === contactSeq) setCard({ loading: false, error: toFailure(error) });
+    }
+  }
+
+  return {
+    ...initialDirectory,
+
+    runSearch: async (raw) => {
+      const query = raw.trim().slice(0, MAX_QUERY_LENGTH);
+      const seq = ++searchSeq;
+      if (!query) {
+        set({ search: idleSearch });
+        return;
+      }
+      set((state) => ({ search: { ...state.search, query, status: 'searching', error: null } }));
+      try {
+        const results = await call('directory.search', { query, limit: SEARCH_LIMIT });
+        if (seq === searchSeq) set({ search: { query, results, status: 'done', error: null } });
+      } catch (error) {
+        if (seq === searchSeq) set({ search: { query, results: [], status: 'failed', error: toFailure(error) } });
+      }
+    },
+
+    clearSearch: () => {
+      searchSeq += 1;
+      set({ search: idleSearch });
+    },
+
+    openContact: async (contactId) => {
+      const seq = ++contactSeq;
+      set({
+        card: { ...noCard, contactId },
+        history: { ...noHistory, contactId },
+        note: { saving: false, error: null },
+      });
+      await Promise.all([loadCard(contactId, seq, false), get().loadOlderHistory()]);
+    },
+
+    loadOlderHistory: async () => {
+      const { contactId, nextCursor, loaded, loading } = get().history;
+      if (contactId === null || loading || (loaded && nextCursor === null)) return;
+      const seq = contactSeq;
+      setHistory({ loading: true, error: null });
+      try {
+        const page = await call('directory.history', { contactId, before: nextCursor, limit: HISTORY_PAGE_SIZE });
+        if (seq !== contactSeq) return;
+        set((state) => {
+          // A note added while this page was in flight may already be in the list.
+          const known = new Set(state.history.items.map((item) => item.id));
+          const fresh = page.items.filter((item) => !known.has(item.id));
+          return {
+            history: {
+              ...state.history,
+              items: [...state.history.items, ...fresh],
+              nextCursor: page.nextCursor,
+              loaded: true,
+              loading: false,
+            },
+          };
+        });
+      } catch (error) {
+        if (seq === contactSeq) setHistory({ loading: false, error: toFailure(error) });
+      }
+    },
+
+    addNote: async (text) => {
+      const contactId = get().card.contactId;
+      const summary = text.trim();
+      if (contactId === null || !summary || get().note.saving) return false;
+      const seq = contactSeq;
+      set({ note: { saving: true, error: null } });
+      try {
+        const note = await call('directory.addInteraction', { contactId, kind: 'note', summary });
+        if (seq !== contactSeq) return true;
+        set((state) => ({
+          note: { saving: false, error: null },
+          history: { ...state.history, items: [note, ...state.history.items] },
+        }));
+        // The card's recent list and counts are the core's to compute.
+        await loadCard(contactId, seq, true);
+        return true;
+      } catch (error) {
+        if (seq === contactSeq) set({ note: { saving: false, error: toFailure(error) } });
+        return false;
+      }
+    },
+
+    importFile: async (file) => {
+      const { phase } = get().import;
+      if (phase === 'reading' || phase === 'running') return;
+      // Keep the end of an over-long name: it carries the extension.
+      const fileName = (file.name || 'contacts').slice(-MAX_FILE_NAME_LENGTH);
+      if (file.size > MAX_IMPORT_BYTES) {
+        set({ import: { phase: 'failed', fileName, failure: { reason: 'too_large' } } });
+        return;
+      }
+      set({ import: { phase: 'reading', fileName } });
+      let contentBase64: string;
+      try {
+        contentBase64 = await readFileAsBase64(file);
+      } catch {
+        set({ import: { phase: 'failed', fileName, failure: { reason: 'unreadable' } } });
+        return;
+      }
+      set({ import: { phase: 'running', fileName, importId: null, processed: 0, total: 0 } });
+      try {
+        const format = importFormatOf(fileName);
+        const report = await call('directory.import', { fileName, contentBase64, ...(format ? { format } : {}) });
+        set({ import: { phase: 'done', fileName, report } });
+      } catch (error) {
+        set({ import: { phase: 'failed', fileName, failure: { reason: 'refused', failure: toFailure(error) } } });
+      }
+    },
+
+    applyImportProgress: (progress) => {
+      const current = get().import;
+      if (current.phase !== 'running') return;
+      // Another window may be importing too: follow the first import heard from.
+      if (current.importId !== null && current.importId !== progress.importId) return;
+      set({ import: { ...current, importId: progress.importId, processed: progress.processed, total: progress.total } });
+    },
+
+    dismissImport: () => {
+      const { phase } = get().import;
+      if (phase === 'done' || phase === 'failed') set({ import: { phase: 'idle' } });
+    },
+  };
+});

@@ -1,0 +1,29 @@
+import { useTranslation } from 'react-i18next';
+import { LOCALES } from '../../../../main/common/domain';
+import { isLocale } from '../../../i18n';
+import { useLocaleStore } from '../store';
+
+export function LanguageSwitch() {
+  const { t } = useTranslation();
+  const locale = useLocaleStore((state) => state.locale);
+  const choose = useLocaleStore((state) => state.choose);
+  return (
+    <select
+      className="language-switch"
+      data-testid="language-switch"
+      aria-label={t('language.label')}
+      value={locale}
+      onChange={(event) => {
+        const next = event.currentTarget.value;
+        if (isLocale(next)) void choose(next);
+      }}
+    >
+      {LOCALES.map((option) => (
+        // Each language is named in itself, so an agent who cannot read the current one still finds theirs.
+        <option key={option} value={option} lang={option}>
+          {t(`language.${option}`)}
+        </option>
+      ))}
+    </select>
+  );
+}
