@@ -37,6 +37,7 @@ const OPEN = 1; // WebSocket.OPEN; a literal so a fake class need not carry the 
 export const defaultBackoffMs = (attempt: number): number => Math.min(10_000, 250 * 2 ** (attempt - 1));
 
 interface Pending {
+  channel: Channel;
   text: string;
   sent: boolean;
   resolve: (reply: Reply<unknown>) => void;
@@ -58,7 +59,6 @@ class WebSocketTransport implements SocketTransport {
   private link: LinkState | null = null;
   private attempts = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  private hasOpened = false;
   // The host holds pushes per connection until that connection says app.ready, so a
   // fresh connection after a drop must say it again or pushes never resume.
   private readyRequested = false;
@@ -103,7 +103,7 @@ class WebSocketTransport implements SocketTransport {
     }
     const frame: ClientFrame = { type: 'invoke', id: this.nextId++, channel, args };
     return new Promise((resolve) => {
-      const entry: Pending = { text: JSON.stringify(frame), sent: false, resolve };
+      const entry: Pending = { channel, text: JSON.stringify(frame), sent: false, resolve };
       this.pending.set(frame.id, entry);
       // Calls made while the socket is still connecting go out as soon as it opens.
       if (socket.readyState === OPEN) this.transmit(socket, entry);
@@ -144,15 +144,16 @@ class WebSocketTransport implements SocketTransport {
 
   private opened(socket: WebSocketLike): void {
     this.attempts = 0;
-    const reconnected = this.hasOpened;
-    this.hasOpened = true;
-    if (reconnected && this.readyRequested) void this.announceReady();
+    // The page's own app.ready, if it is still waiting for this socket, will do.
+    const readyQueued = [...this.pending.values()].some((entry) => !entry.sent && entry.channel === 'app.ready');
+    if (this.readyRequested && !readyQueued) void this.announceReady();
     for (const entry of this.pending.values()) if (!entry.sent) this.transmit(socket, entry);
     this.setLink('up');
   }
 
   /**
-   * Pushes sent while the link was down are gone, so the status the host reports
+   * Pushes sent while the link was down are gone (and an app.ready that failed
+   * before the first open never reached the host), so the status the host reports
    * with app.ready is replayed as a push: the status bar is then current again.
    */
   private async announceReady(): Promise<void> {

@@ -31,6 +31,8 @@ void i18n.use(initReactI18next).init({
   // React escapes every string it renders; escaping here as well would show &lt; to the agent.
   interpolation: { escapeValue: false },
   returnNull: false,
+  // An agent's devtools console is for our diagnostics, not a vendor's notice.
+  showSupportNotice: false,
 });
 
 // `lang` steers the browser's choice of CJK glyphs and screen readers' voices.

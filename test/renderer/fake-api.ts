@@ -1,0 +1,114 @@
+import type { ArgsIn, Channel, Push, PushPayload, Result, ZuoxiApi } from '../../main/common/contract';
+import type { ContactCard, ContactSummary, Interaction, InteractionKind } from '../../main/common/domain';
+import { isZuoxiError, type Reply } from '../../main/common/errors';
+import { installTransport } from '../../renderer/api';
+import { initialDirectory, useDirectoryStore } from '../../renderer/features/directory/store';
+import { initialLocale, useLocaleStore } from '../../renderer/features/locale/store';
+import { initialStatus, useStatusStore } from '../../renderer/features/status/store';
+import { i18n } from '../../renderer/i18n';
+
+// What the Electron preload would expose, driven by per-channel handlers. A handler
+// that throws ZuoxiError becomes a refused Reply, exactly as the core's router does.
+
+type Handler<C extends Channel> = (args: ArgsIn<C>) => Result<C> | Promise<Result<C>>;
+export type FakeHandlers = { [C in Channel]?: Handler<C> };
+
+export class FakeZuoxiApi implements ZuoxiApi {
+  readonly calls: Array<{ channel: Channel; args: unknown }> = [];
+  private readonly listeners = new Map<Push, Set<(payload: unknown) => void>>();
+
+  constructor(public handlers: FakeHandlers = {}) {}
+
+  async invoke<C extends Channel>(channel: C, args: ArgsIn<C>): Promise<Reply<Result<C>>> {
+    this.calls.push({ channel, args });
+    const handler = this.handlers[channel] as Handler<C> | undefined;
+    if (!handler) return { ok: false, code: 'unknown_channel', message: `the fake has no ${channel}` };
+    try {
+      return { ok: true, value: await handler(args) };
+    } catch (error) {
+      if (isZuoxiError(error)) return { ok: false, code: error.code, message: error.message };
+      throw error;
+    }
+  }
+
+  on<P extends Push>(push: P, listener: (payload: PushPayload<P>) => void): () => void {
+    let set = this.listeners.get(push);
+    if (!set) this.listeners.set(push, (set = new Set()));
+    const untyped = listener as (payload: unknown) => void;
+    set.add(untyped);
+    return () => set.delete(untyped);
+  }
+
+  emit<P extends Push>(push: P, payload: PushPayload<P>): void {
+    for (const listener of this.listeners.get(push) ?? []) listener(payload);
+  }
+
+  argsOf<C extends Channel>(channel: C): Array<ArgsIn<C>> {
+    return this.calls.filter((entry) => entry.channel === channel).map((entry) => entry.args as ArgsIn<C>);
+  }
+
+  listenerCount(push: Push): number {
+    return this.listeners.get(push)?.size ?? 0;
+  }
+}
+
+/** Installs a fresh fake as the transport and puts every store and i18n back to their start. */
+export async function freshApi(handlers: FakeHandlers = {}): Promise<FakeZuoxiApi> {
+  const fake = new FakeZuoxiApi(handlers);
+  installTransport(fake);
+  useDirectoryStore.setState(initialDirectory);
+  useStatusStore.setState(initialStatus);
+  useLocaleStore.setState(initialLocale);
+  await i18n.changeLanguage('zh-CN');
+  return fake;
+}
+
+/** A promise the test settles by hand, to look at the UI while a call is in flight. */
+export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+export function interaction(id: number, overrides: Partial<Interaction> = {}): Interaction {
+  const kinds: InteractionKind[] = ['call_in', 'call_out', 'note', 'ticket'];
+  return {
+    id,
+    contactId: 1,
+    kind: kinds[id % kinds.length]!,
+    occurredAt: new Date(Date.UTC(2026, 0, 1) - id * 60_000).toISOString(),
+    outcome: '',
+    summary: `interaction ${id}`,
+    status: null,
+    ...overrides,
+  };
+}
+
+export function contactCard(id: number, overrides: Partial<ContactCard['contact']> = {}, extra: Partial<ContactCard> = {}): ContactCard {
+  return {
+    contact: {
+      id,
+      name: `联系人 ${id}`,
+      company: '华东电力',
+      numbers: [{ label: 'mobile', raw: '138 0013 8000', e164: '+8613800138000' }],
+      tags: ['报修'],
+      tier: 'gold',
+      notes: '',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+      ...overrides,
+    },
+    recent: [],
+    openItems: [],
+    interactionCount: 0,
+    ...extra,
+  };
+}
+
+export function summary(id: number, name: string): ContactSummary {
+  return { id, name, company: `公司 ${id}`, tier: '', tags: [], numbers: [`+86138000000${id}`] };
+}

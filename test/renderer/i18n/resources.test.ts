@@ -1,0 +1,60 @@
+import { AGENT_STATES, CONNECTION_STATES, INTERACTION_KINDS, LOCALES } from '../../../main/common/domain';
+import { ERROR_CODES } from '../../../main/common/errors';
+import { resources } from '../../../renderer/i18n';
+import { formatDateTime } from '../../../renderer/i18n/format';
+
+type Tree = { [key: string]: string | Tree };
+
+function leaves(tree: Tree, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [key, value] of Object.entries(tree)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (typeof value === 'string') out.set(path, value);
+    else for (const [leaf, text] of leaves(value, path)) out.set(leaf, text);
+  }
+  return out;
+}
+
+const byLocale = Object.fromEntries(LOCALES.map((locale) => [locale, leaves(resources[locale].translation)]));
+
+describe('translations', () => {
+  it('give every language the same keys, none of them empty', () => {
+    const zh = [...byLocale['zh-CN']!.keys()].sort();
+    for (const locale of LOCALES) {
+      expect([...byLocale[locale]!.keys()].sort()).toEqual(zh);
+      for (const [key, text] of byLocale[locale]!) expect([key, text.trim().length > 0]).toEqual([key, true]);
+    }
+  });
+
+  it('use the same interpolation variables in every language', () => {
+    const variables = (text: string) => [...text.matchAll(/{{\s*(\w+)\s*}}/g)].map((match) => match[1]).sort();
+    for (const [key, zhText] of byLocale['zh-CN']!) {
+      expect([key, variables(byLocale.en!.get(key)!)]).toEqual([key, variables(zhText)]);
+    }
+  });
+
+  it('really translate: the English text is not the Chinese one, except for language names', () => {
+    const same = [...byLocale['zh-CN']!].filter(([key, text]) => byLocale.en!.get(key) === text).map(([key]) => key);
+    expect(same.sort()).toEqual(['language.en', 'language.zh-CN']);
+  });
+
+  it('name every error code, agent state, connection state and interaction kind of the contract', () => {
+    const expected = [
+      ...ERROR_CODES.map((code) => `errors.${code}`),
+      ...AGENT_STATES.map((state) => `status.agent.${state}`),
+      ...CONNECTION_STATES.map((state) => `status.connection.${state}`),
+      ...INTERACTION_KINDS.map((kind) => `interaction.kind.${kind}`),
+      ...LOCALES.map((locale) => `language.${locale}`),
+    ];
+    for (const key of expected) expect([key, byLocale['zh-CN']!.has(key)]).toEqual([key, true]);
+  });
+});
+
+describe('formatDateTime', () => {
+  it('formats in the agent language and leaves unparseable text as it is', () => {
+    const iso = '2026-03-04T05:06:00.000Z';
+    expect(formatDateTime(iso, 'zh-CN')).toMatch(/2026/);
+    expect(formatDateTime(iso, 'zh-CN')).not.toBe(formatDateTime(iso, 'en'));
+    expect(formatDateTime('yesterday-ish', 'en')).toBe('yesterday-ish');
+  });
+});
