@@ -80,6 +80,7 @@ const layerImports = {
   },
 };
 
+// Browser-only names. Event, EventTarget and CustomEvent are left out: Node has them too.
 const DOM_GLOBALS = [
   'window',
   'document',
@@ -92,8 +93,6 @@ const DOM_GLOBALS = [
   'HTMLElement',
   'Element',
   'Node',
-  'Event',
-  'CustomEvent',
   'MutationObserver',
   'requestAnimationFrame',
   'alert',

@@ -59,6 +59,8 @@ describe('app:// protocol handler', () => {
     'app://zuoxi/%252e%252e%252fpasswd',
     'app://zuoxi/index.html%00.js',
     'app://zuoxi/%E0%A4%A',
+    'app://zuoxi//etc/passwd',
+    'app://zuoxi/C:/Windows/win.ini',
   ])('refuses %s without reading outside dist/renderer', async (url) => {
     const response = await get(url);
     expect(response.status).toBe(404);
