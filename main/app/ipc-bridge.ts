@@ -14,6 +14,8 @@ interface BridgedWindow {
   contents: WebContents;
   gate: PushGate;
   detach: () => void;
+  /** Counts documents: bumped whenever the gate closes for a new page or a crash. */
+  generation: number;
 }
 
 const FORBIDDEN: Reply<never> = {
@@ -49,13 +51,17 @@ export class IpcBridge {
     const gate = new PushGate((push, payload) => {
       if (!contents.isDestroyed()) contents.send(IPC_PUSH, push, payload);
     });
-    const detach = this.hub.attach(gate);
-    this.windows.set(contents.id, { contents, gate, detach });
+    const bridged: BridgedWindow = { contents, gate, detach: this.hub.attach(gate), generation: 0 };
+    this.windows.set(contents.id, bridged);
     // A new document has no listeners yet: hold pushes until it says ready again.
+    const hold = () => {
+      bridged.generation += 1;
+      gate.reset();
+    };
     contents.on('did-start-navigation', (details) => {
-      if (details.isMainFrame && !details.isSameDocument) gate.reset();
+      if (details.isMainFrame && !details.isSameDocument) hold();
     });
-    contents.on('render-process-gone', () => gate.reset());
+    contents.on('render-process-gone', hold);
     contents.once('destroyed', () => this.forget(contents.id));
     window.once('closed', () => this.forget(contents.id));
   }
@@ -66,8 +72,11 @@ export class IpcBridge {
       this.log.warn('ipc.forbidden_sender', { reason: sender, contentsId: event.sender.id });
       return FORBIDDEN;
     }
+    const generation = sender.generation;
     const reply = await this.router.dispatch(channel, args);
-    if (channel === 'app.ready' && reply.ok) sender.gate.markReady();
+    // An old page's app.ready answered after a reload began must not open the gate
+    // for the new page, which has not subscribed yet.
+    if (channel === 'app.ready' && reply.ok && sender.generation === generation) sender.gate.markReady();
     return reply;
   }
 

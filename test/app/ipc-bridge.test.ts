@@ -148,6 +148,21 @@ describe('IpcBridge pushes', () => {
     expect(pushesSent().at(-1)).toEqual({ ipc: IPC_PUSH, push: 'status.changed', payload: status('on_call') });
   });
 
+  test("an app.ready from the previous page, answered after a reload began, does not open the new page's gate", async () => {
+    const { router, hub, contents, invoke, pushesSent } = setup();
+    let answer: (reply: Reply<unknown>) => void = () => {};
+    router.dispatch.mockImplementationOnce(() => new Promise((resolve) => (answer = resolve)));
+    const oldReady = invoke('app.ready');
+    contents.emit('did-start-navigation', { isMainFrame: true, isSameDocument: false, url: APP_PAGE });
+    answer({ ok: true, value: null });
+    await oldReady;
+    hub.publish('status.changed', status('ringing'));
+    expect(pushesSent()).toEqual([]);
+
+    await invoke('app.ready');
+    expect(pushesSent()).toHaveLength(1);
+  });
+
   test('holds again after the renderer process crashes', async () => {
     const { hub, contents, invoke, pushesSent } = setup();
     await invoke('app.ready');
