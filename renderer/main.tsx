@@ -2,13 +2,12 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { AgentWindow } from './agent/agent-window';
 import { start } from './app/start';
-import { i18n } from './i18n';
+// Initialises i18next (and registers it with react-i18next) before the first render.
+import './i18n';
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');
 
-document.documentElement.lang = i18n.language;
-document.title = i18n.t('app.title');
 createRoot(container).render(
   <StrictMode>
     <AgentWindow />

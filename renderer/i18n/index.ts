@@ -21,6 +21,13 @@ export const resources: Record<Locale, { translation: Messages }> = {
 // One instance for the window; the locale store is the only thing that changes its language.
 export const i18n = i18next.createInstance();
 
+// `lang` steers the browser's choice of CJK glyphs and screen readers' voices;
+// registered before init so the initial language is applied too.
+i18n.on('languageChanged', (language) => {
+  document.documentElement.lang = language;
+  document.title = i18n.t('app.title');
+});
+
 void i18n.use(initReactI18next).init({
   lng: DEFAULT_LOCALE,
   fallbackLng: DEFAULT_LOCALE,
@@ -33,12 +40,6 @@ void i18n.use(initReactI18next).init({
   returnNull: false,
   // An agent's devtools console is for our diagnostics, not a vendor's notice.
   showSupportNotice: false,
-});
-
-// `lang` steers the browser's choice of CJK glyphs and screen readers' voices.
-i18n.on('languageChanged', (language) => {
-  document.documentElement.lang = language;
-  document.title = i18n.t('app.title');
 });
 
 export function isLocale(value: unknown): value is Locale {

@@ -67,28 +67,24 @@ export function ImportPanel() {
 function ImportReportView({ fileName, report, onDismiss }: { fileName: string; report: ImportReport; onDismiss: () => void }) {
   const { t } = useTranslation();
   const listed = report.errors.slice(0, MAX_LISTED_BAD_ROWS);
+  const counts = [
+    { label: t('import.totalRows'), value: report.totalRows, testId: 'import-total' },
+    { label: t('import.imported'), value: report.imported, testId: 'import-imported' },
+    { label: t('import.merged'), value: report.merged, testId: 'import-merged' },
+    { label: t('import.encoding'), value: report.encoding, testId: 'import-encoding' },
+  ];
   return (
     <section className="import-report" data-testid="import-report" aria-label={t('import.report')}>
       <h3 className="ellipsis" title={fileName}>
         {t('import.done', { fileName })}
       </h3>
       <dl className="import-counts">
-        <div>
-          <dt>{t('import.totalRows')}</dt>
-          <dd data-testid="import-total">{report.totalRows}</dd>
-        </div>
-        <div>
-          <dt>{t('import.imported')}</dt>
-          <dd data-testid="import-imported">{report.imported}</dd>
-        </div>
-        <div>
-          <dt>{t('import.merged')}</dt>
-          <dd data-testid="import-merged">{report.merged}</dd>
-        </div>
-        <div>
-          <dt>{t('import.encoding')}</dt>
-          <dd data-testid="import-encoding">{report.encoding}</dd>
-        </div>
+        {counts.map(({ label, value, testId }) => (
+          <div key={testId}>
+            <dt>{label}</dt>
+            <dd data-testid={testId}>{value}</dd>
+          </div>
+        ))}
       </dl>
       {report.ignoredColumns.length > 0 && (
         <p className="muted ellipsis" title={report.ignoredColumns.join(', ')}>
