@@ -11,7 +11,6 @@ export interface WebSocketLike {
   onopen: ((event: Event) => void) | null;
   onclose: ((event: CloseEvent) => void) | null;
   onmessage: ((event: MessageEvent) => void) | null;
-  onerror: ((event: Event) => void) | null;
 }
 
 export type WebSocketConstructor = new (url: string, protocols: string[]) => WebSocketLike;
@@ -139,7 +138,6 @@ class WebSocketTransport implements SocketTransport {
     socket.onclose = () => {
       if (this.socket === socket) this.dropped();
     };
-    socket.onerror = null; // a close event always follows an error
   }
 
   private opened(socket: WebSocketLike): void {
