@@ -44,8 +44,11 @@ export interface HistoryPosition {
 const SEARCH_CANDIDATES = 1000;
 const RECENT_INTERACTIONS = 5;
 
-const INTERACTION_JSON = `json_object('id', i.id, 'contactId', i.contact_id, 'kind', i.kind, 'occurredAt', i.occurred_at,
-  'outcome', i.outcome, 'summary', i.summary, 'status', i.status)`;
+/** An interaction row as the domain's Interaction; `table` qualifies the columns ('' where SQL allows no alias). */
+const interactionJson = (table: string) =>
+  `json_object('id', ${table}id, 'contactId', ${table}contact_id, 'kind', ${table}kind, 'occurredAt', ${table}occurred_at,
+    'outcome', ${table}outcome, 'summary', ${table}summary, 'status', ${table}status)`;
+const INTERACTION_JSON = interactionJson('i.');
 
 const SUMMARY_JSON = `json_object('id', c.id, 'name', c.name, 'company', c.company, 'tier', c.tier, 'tags', json(c.tags),
   'numbers', (SELECT json_group_array(n.e164 ORDER BY n.id) FROM contact_numbers n WHERE n.contact_id = c.id))`;
@@ -215,8 +218,8 @@ export class ContactRepository {
 
   async insertInteraction(tx: SqlExecutor, interaction: NewInteraction): Promise<Interaction> {
     const row = await tx.get<{ item: string }>(
-      `INSERT INTO interactions AS i (contact_id, kind, occurred_at, outcome, summary, status) VALUES (?, ?, ?, ?, ?, ?)
-       RETURNING ${INTERACTION_JSON} AS item`,
+      `INSERT INTO interactions (contact_id, kind, occurred_at, outcome, summary, status) VALUES (?, ?, ?, ?, ?, ?)
+       RETURNING ${interactionJson('')} AS item`,
       [interaction.contactId, interaction.kind, interaction.occurredAt, interaction.outcome, interaction.summary, interaction.status],
     );
     if (!row) throw new Error('INSERT … RETURNING returned no row');

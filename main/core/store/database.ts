@@ -253,11 +253,13 @@ class Prepared<Row> implements PreparedStatement<Row> {
     private readonly assertUsable: () => void,
   ) {}
 
-  get(params: SqlParams = []): Promise<Row | undefined> {
-    this.assertUsable();
-    return new Promise((resolve, reject) => {
-      this.statement.get<Row>(params, (error, row) => (error ? reject(sqlError(error, this.sql)) : resolve(row)));
-    });
+  /**
+   * The first row. Runs the statement to completion (`all`) on purpose: node-sqlite3's
+   * Statement#get stops after one row and leaves the statement mid-step, which keeps
+   * the reader's read transaction — and so its stale snapshot — open until the next call.
+   */
+  async get(params: SqlParams = []): Promise<Row | undefined> {
+    return (await this.all(params))[0];
   }
   all(params: SqlParams = []): Promise<Row[]> {
     this.assertUsable();

@@ -162,6 +162,10 @@ describe('Database', () => {
     expect(await byLabel.get(['p2'])).toEqual({ id: 2 });
     expect(await byLabel.get(['p3'])).toEqual({ id: 3 });
     expect(await byLabel.all(['p1'])).toEqual([{ id: 1 }]);
+    // A prepared read must not pin the reader to the snapshot it saw: later reads see later commits.
+    expect(await byLabel.get(['p1'])).toEqual({ id: 1 });
+    await db.run('INSERT INTO events (label) VALUES (?)', ['p4']);
+    expect(await db.get('SELECT count(*) AS n FROM events')).toEqual({ n: 4 });
     // The reader connection is query-only: a prepared write fails loudly instead of bypassing the lock.
     const write = await db.prepare('DELETE FROM events');
     await expect(write.run()).rejects.toThrow(/readonly|query_only|attempt to write/i);
