@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { IPC_INVOKE } from '../../main/common/contract';
 import { silentLogger } from '../../main/core/log/logger';
@@ -133,5 +135,40 @@ describe('startShell', () => {
     expect(electron.dialog.showErrorBox).toHaveBeenCalledWith('Zuoxi could not start', expect.stringContaining('database is locked'));
     expect(electron.app.exit).toHaveBeenCalledWith(1);
     expect(electron.BrowserWindow.instances).toHaveLength(0);
+  });
+});
+
+describe('startShell with the real core', () => {
+  test('app.ready over IPC reaches the Workstation and opens the window for pushes', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zuoxi-shell-'));
+    jest.resetModules();
+    const electron = jest.requireActual<ElectronMock>('./electron-mock');
+    const { startShell } = jest.requireActual<ShellModule>('../../main/app/shell');
+    const { Workstation } = jest.requireActual<typeof import('../../main/core/workstation')>('../../main/core/workstation');
+    const running = startShell({
+      openWorkstation: (dir, version) => Workstation.open({ dataDir: dir, host: 'electron', version, log: silentLogger }),
+      rendererDir: path.join(dataDir, 'renderer'),
+      preloadPath: path.join(dataDir, 'preload.js'),
+      env: { ZUOXI_DATA_DIR: dataDir },
+    });
+    electron.app.markReady();
+    const shell = (await running)!;
+    try {
+      const window = electron.BrowserWindow.instances[0]!;
+      const contents = window.webContents;
+      const invoke = electron.ipcMain.handlers.get(IPC_INVOKE) as (...args: unknown[]) => Promise<unknown>;
+
+      const reply = await invoke({ sender: contents, senderFrame: contents.mainFrame }, 'app.ready', {});
+      expect(reply).toEqual({ ok: true, value: expect.objectContaining({ host: 'electron', version: '0.1.0-test' }) });
+
+      (shell.workstation as InstanceType<typeof Workstation>).setStatus({ agentState: 'ready' });
+      expect(contents.send).toHaveBeenCalledWith('zuoxi:push', 'status.changed', expect.objectContaining({ agentState: 'ready' }));
+
+      const refused = await invoke({ sender: contents, senderFrame: contents.subframe() }, 'app.ready', {});
+      expect(refused).toEqual(expect.objectContaining({ ok: false, code: 'forbidden_sender' }));
+    } finally {
+      await shell.workstation.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
