@@ -161,7 +161,7 @@ describe('startShell with the real core', () => {
       const reply = await invoke({ sender: contents, senderFrame: contents.mainFrame }, 'app.ready', {});
       expect(reply).toEqual({ ok: true, value: expect.objectContaining({ host: 'electron', version: '0.1.0-test' }) });
 
-      (shell.workstation as InstanceType<typeof Workstation>).setStatus({ agentState: 'ready' });
+      (shell.workstation as Awaited<ReturnType<typeof Workstation.open>>).setStatus({ agentState: 'ready' });
       expect(contents.send).toHaveBeenCalledWith('zuoxi:push', 'status.changed', expect.objectContaining({ agentState: 'ready' }));
 
       const refused = await invoke({ sender: contents, senderFrame: contents.subframe() }, 'app.ready', {});
