@@ -106,8 +106,4 @@ export function isPush(name: unknown): name is Push {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(pushes, name);
 }
 
-/** Where the preload exposes the API on `window` (contextBridge). */
-export const PRELOAD_API_KEY = 'zuoxi';
-/** The Electron IPC channel names that carry the contract. */
-export const IPC_INVOKE = 'zuoxi:invoke';
-export const IPC_PUSH = 'zuoxi:push';
+export { IPC_INVOKE, IPC_PUSH, PRELOAD_API_KEY } from './constants';

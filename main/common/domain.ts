@@ -3,7 +3,9 @@ import { z } from 'zod';
 // Domain shapes shared by core, shell and renderer. Caller-supplied text (names,
 // companies, notes, CRM fields) is plain data everywhere: nothing here is markup.
 
-export const LOCALES = ['zh-CN', 'en'] as const;
+import { LOCALES } from './constants';
+
+export { LOCALES };
 export const LocaleSchema = z.enum(LOCALES);
 export type Locale = z.infer<typeof LocaleSchema>;
 

@@ -9,10 +9,7 @@ import { z } from 'zod';
 // the Origin is the host's own, and then selects SOCKET_PROTOCOL. The page learns the
 // secret from its URL fragment (`#secret=<hex>`), which browsers never send to servers.
 
-export const SOCKET_PATH = '/ipc';
-export const SOCKET_PROTOCOL = 'zuoxi.v1';
-export const SOCKET_AUTH_PREFIX = 'zuoxi.auth.';
-export const SECRET_FRAGMENT_KEY = 'secret';
+export { SECRET_FRAGMENT_KEY, SOCKET_AUTH_PREFIX, SOCKET_PATH, SOCKET_PROTOCOL } from './constants';
 
 export const ClientFrameSchema = z.object({
   type: z.literal('invoke'),

@@ -1,4 +1,5 @@
-import { PRELOAD_API_KEY, type ZuoxiApi } from '../../main/common/contract';
+import { PRELOAD_API_KEY } from '../../main/common/constants';
+import type { ZuoxiApi } from '../../main/common/contract';
 import { failure, type Transport } from './transport';
 
 /** The API the Electron preload exposed through contextBridge, if this window has one. */

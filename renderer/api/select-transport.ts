@@ -1,4 +1,4 @@
-import { SECRET_FRAGMENT_KEY, SOCKET_PATH } from '../../main/common/socket-protocol';
+import { SECRET_FRAGMENT_KEY, SOCKET_PATH } from '../../main/common/constants';
 import { findPreloadApi, preloadTransport } from './preload-transport';
 import { createSocketTransport, type WebSocketConstructor } from './socket-transport';
 import { unavailableTransport, type Transport } from './transport';

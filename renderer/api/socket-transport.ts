@@ -1,6 +1,7 @@
 import type { ArgsIn, Channel, Push, PushPayload, Result } from '../../main/common/contract';
 import type { Reply } from '../../main/common/errors';
-import { SOCKET_AUTH_PREFIX, SOCKET_PROTOCOL, type ClientFrame } from '../../main/common/socket-protocol';
+import { SOCKET_AUTH_PREFIX, SOCKET_PROTOCOL } from '../../main/common/constants';
+import type { ClientFrame } from '../../main/common/socket-protocol';
 import { failure, type LinkState, type Transport } from './transport';
 
 /** The part of the browser's WebSocket this transport uses, so tests can pass a fake. */

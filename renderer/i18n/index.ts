@@ -1,6 +1,7 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { LOCALES, type Locale } from '../../main/common/domain';
+import { LOCALES } from '../../main/common/constants';
+import type { Locale } from '../../main/common/domain';
 import { en } from './en';
 import { zhCN, type Messages } from './zh-cn';
 

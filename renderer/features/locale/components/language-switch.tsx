@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { LOCALES } from '../../../../main/common/domain';
+import { LOCALES } from '../../../../main/common/constants';
 import { isLocale } from '../../../i18n';
 import { useLocaleStore } from '../store';
 

@@ -1,0 +1,16 @@
+// Plain constants shared by every process. Kept free of zod so the renderer bundle,
+// which only needs these names at run time, does not carry the schemas.
+
+export const LOCALES = ['zh-CN', 'en'] as const;
+
+/** Where the preload exposes the API on `window` (contextBridge). */
+export const PRELOAD_API_KEY = 'zuoxi';
+/** The Electron IPC channel names that carry the contract. */
+export const IPC_INVOKE = 'zuoxi:invoke';
+export const IPC_PUSH = 'zuoxi:push';
+
+/** The headless host's WebSocket: path, subprotocol, and the secret's carriers. */
+export const SOCKET_PATH = '/ipc';
+export const SOCKET_PROTOCOL = 'zuoxi.v1';
+export const SOCKET_AUTH_PREFIX = 'zuoxi.auth.';
+export const SECRET_FRAGMENT_KEY = 'secret';
