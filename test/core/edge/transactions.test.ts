@@ -28,22 +28,17 @@ function setup() {
     },
   };
   const timers = new TimerGroup(systemClock);
-  const tu = {
-    requests: [] as Array<{ request: SipRequest; transaction: ServerTransaction }>,
-    acks: [] as SipRequest[],
-    stray: [] as SipResponse[],
-    onRequest(request: SipRequest, _origin: MessageOrigin, transaction: ServerTransaction) {
-      this.requests.push({ request, transaction });
-    },
-    onAck(ack: SipRequest) {
-      this.acks.push(ack);
-    },
-    onStrayResponse(response: SipResponse) {
-      this.stray.push(response);
-    },
-  } satisfies TransactionUser & Record<string, unknown>;
+  const requests: Array<{ request: SipRequest; transaction: ServerTransaction }> = [];
+  const acks: SipRequest[] = [];
+  const stray: SipResponse[] = [];
+  const user: TransactionUser = {
+    onRequest: (request: SipRequest, _origin: MessageOrigin, transaction: ServerTransaction) => requests.push({ request, transaction }),
+    onAck: (ack: SipRequest) => acks.push(ack),
+    onStrayResponse: (response: SipResponse) => stray.push(response),
+  };
+  const tu = { requests, acks, stray };
   let tags = 0;
-  const layer = new TransactionLayer({ sender, timers, values: RFC3261_TIMERS, log: silentLogger }, tu, () => `tag${++tags}`);
+  const layer = new TransactionLayer({ sender, timers, values: RFC3261_TIMERS, log: silentLogger }, user, () => `tag${++tags}`);
   return { sent, timers, tu, layer };
 }
 
