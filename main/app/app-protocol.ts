@@ -1,5 +1,5 @@
 import { protocol } from 'electron';
-import { readStatic } from '../host/static-files';
+import { readStatic } from '../core/static-files';
 
 // The renderer is served from app://zuoxi/, never file://. A file:// page shares its
 // origin with every file on disk; a privileged standard scheme gives the app one

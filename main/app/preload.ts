@@ -1,5 +1,6 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { IPC_INVOKE, IPC_PUSH, PRELOAD_API_KEY, isPush, type ZuoxiApi } from '../common/contract';
+import { IPC_INVOKE, IPC_PUSH, PRELOAD_API_KEY, isPush } from '../common/constants';
+import type { ZuoxiApi } from '../common/contract';
 import type { Reply } from '../common/errors';
 
 // The sandboxed preload: the page's only door to the core. It hands the page two

@@ -9,6 +9,14 @@ export const PRELOAD_API_KEY = 'zuoxi';
 export const IPC_INVOKE = 'zuoxi:invoke';
 export const IPC_PUSH = 'zuoxi:push';
 
+/** Every push the core sends; `pushes` in contract.ts must have exactly these keys. */
+export const PUSH_NAMES = ['directory.importProgress', 'status.changed'] as const;
+export type PushName = (typeof PUSH_NAMES)[number];
+
+export function isPush(name: unknown): name is PushName {
+  return typeof name === 'string' && (PUSH_NAMES as readonly string[]).includes(name);
+}
+
 /** The headless host's WebSocket: path, subprotocol, and the secret's carriers. */
 export const SOCKET_PATH = '/ipc';
 export const SOCKET_PROTOCOL = 'zuoxi.v1';

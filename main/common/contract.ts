@@ -13,6 +13,7 @@ import {
   LocaleSchema,
   WorkstationStatusSchema,
 } from './domain';
+import type { PushName } from './constants';
 import type { Reply } from './errors';
 
 // The one IPC contract. Every channel the renderer can call, and every push the core
@@ -102,8 +103,9 @@ export function isChannel(name: unknown): name is Channel {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(channels, name);
 }
 
-export function isPush(name: unknown): name is Push {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(pushes, name);
-}
+export { isPush } from './constants';
+// Compile-time proof that the zod-free list of push names matches `pushes`.
+const samePushNames: [Push, PushName] extends [PushName, Push] ? true : never = true;
+void samePushNames;
 
 export { IPC_INVOKE, IPC_PUSH, PRELOAD_API_KEY } from './constants';

@@ -14,7 +14,7 @@ import {
 import { PushGate } from '../core/ipc/push-gate';
 import type { Logger } from '../core/log/logger';
 import type { Workstation } from '../core/workstation';
-import { readStatic } from './static-files';
+import { readStatic } from '../core/static-files';
 
 export interface HeadlessHostOptions {
   /** The built renderer (dist/renderer). */

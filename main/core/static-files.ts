@@ -13,6 +13,9 @@ const CONTENT_TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
+// Serves the renderer bundle to the Electron app:// protocol and the headless host
+// alike, so both share one path-traversal check.
+
 /**
  * Resolves a request path inside `root`, or null when it would escape it
  * (`..`, encoded `%2e%2e`, backslashes, NUL). `/` is the index page.
