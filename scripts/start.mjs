@@ -1,7 +1,7 @@
 // `npm start`, after `npm run build`: launches the desktop app with the real Electron.
 // Where the Electron binary was never downloaded (ELECTRON_SKIP_BINARY_DOWNLOAD, no
-// access to Electron's release host — CI here), it says so and points at the headless
-// host instead of failing somewhere inside Electron's installer.
+// access to Electron's release host — CI here), it says so and runs the same core in
+// the headless host instead, so the command still starts the app (in a browser).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -33,10 +33,17 @@ function fail(message) {
   process.exit(1);
 }
 
+/** Runs a child with our stdio, passing signals on and its exit code back. */
+function run(command, args, env = process.env) {
+  const child = spawn(command, args, { stdio: 'inherit', env });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
 function main() {
   const binary = installedElectron();
   if (!binary) {
-    fail(
+    console.error(
       [
         'Zuoxi: the Electron binary is not installed, so the desktop app cannot start here.',
         '',
@@ -45,9 +52,13 @@ function main() {
         '',
         '  To get it:      npx install-electron   (needs network access to Electron releases,',
         '                  or ELECTRON_MIRROR pointing at a mirror)',
-        '  To run without: npm run host           (the same core, in your browser on this machine)',
+        '  Without it:     the headless host starts now — the same core, in your browser on',
+        '                  this machine (`npm run host` starts it directly).',
+        '',
       ].join('\n'),
     );
+    run(process.execPath, [path.join(root, 'dist', 'main', 'host', 'main.js'), ...process.argv.slice(2)]);
+    return;
   }
   const entry = path.join(root, 'dist', 'main', 'app', 'main.js');
   if (!fs.existsSync(entry) || !fs.existsSync(path.join(root, 'dist', 'main', 'app', 'preload.js'))) {
@@ -60,9 +71,7 @@ function main() {
   const env = { ...process.env };
   // Set, it would make Electron behave as plain Node and never open a window.
   delete env.ELECTRON_RUN_AS_NODE;
-  const child = spawn(binary, [root, ...process.argv.slice(2)], { stdio: 'inherit', env });
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  run(binary, [root, ...process.argv.slice(2)], env);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) main();

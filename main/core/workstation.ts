@@ -32,7 +32,8 @@ export interface WorkstationOptions {
 export class Workstation {
   private status: WorkstationStatus = {
     connection: 'offline',
-    connectionDetail: 'SIP is not configured yet',
+    // Issue 3's registration fills this in; until then there is no line to describe.
+    connectionDetail: null,
     agentState: 'logged_out',
   };
 

@@ -14,7 +14,7 @@ function argValue(name: string): string | undefined {
 async function main(): Promise<void> {
   const dataDir = argValue('--data-dir') ?? process.env.ZUOXI_DATA_DIR ?? defaultDataDir();
   const port = Number(argValue('--port') ?? process.env.ZUOXI_PORT ?? 0);
-  const root = path.resolve(__dirname, '..', '..');
+  const root = path.resolve(__dirname, '..', '..', '..'); // dist/main/host → the repo
   const { version } = require(path.join(root, 'package.json')) as { version: string };
   const workstation = await Workstation.open({
     dataDir,
