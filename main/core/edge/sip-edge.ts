@@ -40,12 +40,21 @@ export interface SipEdgeAddresses {
   sip: { udp?: number; tcp?: number };
 }
 
+export interface EdgeStatus {
+  apps: number;
+  dialogs: number;
+  transactions: { client: number; server: number };
+  pending: { uas: number; uac: number; dialogs: number };
+  tcpConnections: number;
+}
+
 export class SipEdge {
   private readonly timers: TimerGroup;
   private readonly transport: TransportLayer;
   readonly agent: SipAgent;
   private readonly drachtio: DrachtioServer;
   private readonly secret: string;
+  private readonly apps = new AppRegistry();
   private running: SipEdgeAddresses | undefined;
 
   constructor(
@@ -58,7 +67,6 @@ export class SipEdge {
     }
     this.timers = new TimerGroup(clock);
     this.secret = options.drachtio.secret ?? randomBytes(24).toString('base64url');
-    const apps = new AppRegistry();
     const transportOptions: ConstructorParameters<typeof TransportLayer>[0] = { host: options.sip.host };
     if (options.sip.udpPort !== undefined) transportOptions.udpPort = options.sip.udpPort;
     if (options.sip.tcpPort !== undefined) transportOptions.tcpPort = options.sip.tcpPort;
@@ -70,7 +78,7 @@ export class SipEdge {
     });
     const agentDeps: ConstructorParameters<typeof SipAgent>[0] = {
       transport: this.transport,
-      apps,
+      apps: this.apps,
       timers: this.timers,
       values: { ...RFC3261_TIMERS, ...options.timers },
       clock,
@@ -80,7 +88,7 @@ export class SipEdge {
     this.agent = new SipAgent(agentDeps);
     const drachtioOptions: ConstructorParameters<typeof DrachtioServer>[0] = { secret: this.secret };
     if (options.drachtio.port !== undefined) drachtioOptions.port = options.drachtio.port;
-    this.drachtio = new DrachtioServer(drachtioOptions, apps, this.agent, () => this.transport.hostports(), log.child({ module: 'drachtio' }));
+    this.drachtio = new DrachtioServer(drachtioOptions, this.apps, this.agent, () => this.transport.hostports(), log.child({ module: 'drachtio' }));
   }
 
   async start(): Promise<SipEdgeAddresses> {
@@ -109,5 +117,21 @@ export class SipEdge {
   /** Timers still armed; 0 after stop(). */
   get activeTimers(): number {
     return this.timers.size;
+  }
+
+  /** What the edge is holding right now: for diagnostics, and for tests to check nothing leaks. */
+  status(): EdgeStatus {
+    return {
+      apps: this.drachtio.connectionCount,
+      dialogs: this.agent.dialogs.size,
+      transactions: this.agent.transactions.counts,
+      pending: this.agent.pending,
+      tcpConnections: this.transport.openConnections,
+    };
+  }
+
+  /** Whether some connected application routed `method` (drachtio `route|<verb>`). */
+  routes(method: string): boolean {
+    return this.apps.routed(method);
   }
 }
