@@ -84,3 +84,17 @@ export function answer(request: SipRequest, status: number, options: AnswerOptio
     `Content-Length: ${Buffer.byteLength(body.replace(/\r?\n/g, '\r\n'))}\n\n${body}`
   );
 }
+
+/** drachtio-srf's JavaScript API where its bundled typings disagree with it. */
+export interface SrfLoose {
+  notify(handler: (req: Srf.SrfRequest, res: Srf.SrfResponse) => void): void;
+  options(handler: (req: Srf.SrfRequest, res: Srf.SrfResponse) => void): void;
+  request(uri: string, opts: Record<string, unknown>, callback: (err: unknown, req: Srf.SrfRequest) => void): void;
+}
+
+export interface DialogLoose {
+  request(opts: { method: string; headers?: Record<string, string>; body?: string }): Promise<Srf.SrfResponse>;
+}
+
+export const loose = (srf: Srf): SrfLoose => srf as unknown as SrfLoose;
+export const looseDialog = (dialog: Srf.Dialog): DialogLoose => dialog as unknown as DialogLoose;

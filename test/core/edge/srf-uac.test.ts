@@ -6,7 +6,7 @@ import type Srf from 'drachtio-srf';
 import { parseVia, tagOf } from '../../../main/core/edge/sip/grammar';
 import type { SipRequest } from '../../../main/core/edge/sip/message';
 import { UdpPeer } from './peers';
-import { answer, harness, PEER_SDP, SDP, sleep, until, type Harness } from './srf-harness';
+import { answer, harness, loose, looseDialog, PEER_SDP, SDP, sleep, until, type Harness } from './srf-harness';
 
 let h: Harness;
 let peer: UdpPeer;
@@ -36,7 +36,7 @@ beforeEach(async () => {
           })
           .catch((err: { status?: number }) => events.push(`b2b-error:${err.status}`));
       });
-      srf.notify((req, res) => {
+      loose(srf).notify((req, res) => {
         events.push(`notify:${req.get('Subscription-State')}`);
         res.send(200);
       });
@@ -114,14 +114,14 @@ describe('srf as UAC through the edge', () => {
     await modified;
     expect((await peer.request('ACK')).headers.get('cseq')).toBe(`${seq + 1} ACK`);
 
-    const info = dialog.request({ method: 'INFO', headers: { 'Content-Type': 'application/dtmf-relay' }, body: 'Signal=5\r\nDuration=160\r\n' });
+    const info = looseDialog(dialog).request({ method: 'INFO', headers: { 'Content-Type': 'application/dtmf-relay' }, body: 'Signal=5\r\nDuration=160\r\n' });
     const infoReq = await peer.request('INFO');
     expect(infoReq.headers.get('cseq')).toBe(`${seq + 2} INFO`);
     expect(infoReq.body.toString()).toContain('Signal=5');
     peer.send(answer(infoReq, 200), udp());
     expect((await info).status).toBe(200);
 
-    const refer = dialog.request({ method: 'REFER', headers: { 'Refer-To': '<sip:colleague@127.0.0.1>' } });
+    const refer = looseDialog(dialog).request({ method: 'REFER', headers: { 'Refer-To': '<sip:colleague@127.0.0.1>' } });
     const referReq = await peer.request('REFER');
     expect(referReq.headers.get('refer-to')).toBe('<sip:colleague@127.0.0.1>');
     expect(referReq.headers.get('contact')).toBeTruthy();
@@ -130,7 +130,7 @@ describe('srf as UAC through the edge', () => {
 
     // The peer reports on the transfer inside the same dialog.
     peer.send(inDialogRequest('NOTIFY', invite, 1, 'z9hG4bK-notify-1', 'Event: refer\nSubscription-State: terminated;reason=noresource\n'), udp());
-    const notified = new Promise<string>((resolve) => dialog.once('notify', (req: Srf.SrfRequest, res: Srf.SrfResponse) => (res.send(200), resolve(req.get('Event')))));
+    const notified = new Promise<string>((resolve) => dialog.on('notify', (req, res) => (res.send(200), resolve(req.get('Event')))));
     expect(await notified).toBe('refer');
     await peer.response(200, 'NOTIFY');
 
@@ -185,7 +185,7 @@ describe('srf as UAC through the edge', () => {
 
   it('REGISTER with digest authentication done by srf', async () => {
     const response = new Promise<number>((resolve, reject) => {
-      h.srf.request(
+      loose(h.srf).request(
         `sip:127.0.0.1:${peer.port}`,
         {
           method: 'REGISTER',
@@ -194,7 +194,7 @@ describe('srf as UAC through the edge', () => {
         },
         (err: unknown, req: Srf.SrfRequest) => {
           if (err) return reject(err);
-          req.on('response', (res: Srf.SrfResponse) => resolve(res.status));
+          req.on('response', (res) => resolve(res?.status ?? 0));
         },
       );
     });
@@ -221,10 +221,10 @@ describe('srf as UAC through the edge', () => {
     try {
       const sendOne = (method: string, body?: string) =>
         new Promise<number>((resolve, reject) => {
-          h.srf.request(
+          loose(h.srf).request(
             'sip:someone@pbx.invalid',
             { method, proxy: `sip:127.0.0.1:${proxy.port}`, headers: body ? { 'Content-Type': 'text/plain;charset=UTF-8' } : {}, body },
-            (err: unknown, req: Srf.SrfRequest) => (err ? reject(err) : req.on('response', (res: Srf.SrfResponse) => resolve(res.status))),
+            (err: unknown, req: Srf.SrfRequest) => (err ? reject(err) : req.on('response', (res) => resolve(res?.status ?? 0))),
           );
         });
       const options = sendOne('OPTIONS');
@@ -245,14 +245,15 @@ describe('srf as UAC through the edge', () => {
 
   it('SUBSCRIBE creates a dialog; the NOTIFY that follows reaches srf, and ends it when terminated', async () => {
     const subscription = h.srf.createUAC(`sip:presence@127.0.0.1:${peer.port}`, {
-      method: 'SUBSCRIBE',
+      // `method` is real drachtio-srf API, missing from its typings.
+      ...({ method: 'SUBSCRIBE' } as object),
       headers: { From: '<sip:presence@localhost>', Event: 'presence', Expires: '60', Accept: 'application/pidf+xml' },
     });
     const subscribe = await peer.request('SUBSCRIBE');
     expect(subscribe.headers.get('contact')).toBeTruthy();
     peer.send(answer(subscribe, 202, { toTag: 'callee-1', contact: `<sip:presence@127.0.0.1:${peer.port}>`, extra: 'Expires: 60\n' }), udp());
     const dialog = await subscription;
-    expect(dialog.id).toBe(`${subscribe.headers.get('call-id')};from-tag=${tagOf(subscribe.headers.get('from'))}`);
+    expect((dialog as unknown as { id: string }).id).toBe(`${subscribe.headers.get('call-id')};from-tag=${tagOf(subscribe.headers.get('from'))}`);
     peer.send(inDialogRequest('NOTIFY', subscribe, 1, 'z9hG4bK-n1', 'Event: presence\nSubscription-State: active;expires=60\n'), udp());
     await peer.response(200, 'NOTIFY');
     peer.send(inDialogRequest('NOTIFY', subscribe, 2, 'z9hG4bK-n2', 'Event: presence\nSubscription-State: terminated\n'), udp());

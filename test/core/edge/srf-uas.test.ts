@@ -6,7 +6,7 @@ import { parseNameAddr, tagOf } from '../../../main/core/edge/sip/grammar';
 import type { SipRequest, SipResponse } from '../../../main/core/edge/sip/message';
 import { TcpPeer, UdpPeer } from './peers';
 import { request as parseRequest } from './helpers';
-import { answer, harness, PEER_SDP, SDP, sleep, until, type Harness } from './srf-harness';
+import { answer, harness, loose, PEER_SDP, SDP, sleep, until, type Harness } from './srf-harness';
 
 let h: Harness;
 let peer: UdpPeer;
@@ -43,7 +43,7 @@ beforeEach(async () => {
           })
           .catch((err: { status?: number }) => events.push(`uas-error:${err.status}`));
       });
-      srf.options((req, res) => {
+      loose(srf).options((req, res) => {
         events.push(`options:${req.get('Call-ID')}`);
         res.send(200, { headers: { Allow: 'INVITE, ACK, BYE, CANCEL, OPTIONS' } });
       });
