@@ -2,7 +2,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import type { SipMessage, SipRequest, SipResponse } from '../../../main/core/edge/sip/message';
-import { parseDatagram, SipStreamFramer } from '../../../main/core/edge/sip/parser';
+import { parseApplicationMessage, parseDatagram } from '../../../main/core/edge/sip/parser';
 import { crlf } from './helpers';
 
 type Predicate = (message: SipMessage) => boolean;
@@ -74,7 +74,9 @@ export class UdpPeer extends SipPeer {
     socket.on('message', (data) => {
       this.raw.push(data);
       const parsed = parseDatagram(data);
-      if (parsed.ok) this.push(parsed.message);
+      // An answer to a broken request may carry the broken headers back: read it leniently.
+      const loose = parsed.ok ? parsed : parseApplicationMessage(data.toString('utf8'));
+      if (loose.ok) this.push(loose.message);
       else this.wake();
     });
   }
@@ -99,12 +101,24 @@ export class UdpPeer extends SipPeer {
 }
 
 export class TcpPeer extends SipPeer {
-  private readonly framer = new SipStreamFramer();
+  private buffer = Buffer.alloc(0);
   readonly closed: Promise<void>;
   private constructor(private readonly socket: net.Socket) {
     super();
     socket.on('data', (chunk) => {
-      for (const out of this.framer.push(chunk)) if (out.type === 'message') this.push(out.message);
+      this.buffer = Buffer.concat([this.buffer, chunk]);
+      // Framed by Content-Length, parsed leniently (see UdpPeer).
+      for (;;) {
+        while (this.buffer.subarray(0, 2).toString() === '\r\n') this.buffer = this.buffer.subarray(2);
+        const end = this.buffer.indexOf('\r\n\r\n');
+        if (end < 0) break;
+        const head = this.buffer.subarray(0, end).toString('utf8');
+        const length = Number(/^(?:content-length|l)[ \t]*:[ \t]*(\d+)/im.exec(head)?.[1] ?? 0);
+        if (this.buffer.length < end + 4 + length) break;
+        const parsed = parseApplicationMessage(this.buffer.subarray(0, end + 4 + length).toString('utf8'));
+        this.buffer = this.buffer.subarray(end + 4 + length);
+        if (parsed.ok) this.push(parsed.message);
+      }
       this.wake();
     });
     socket.on('error', () => {});

@@ -65,6 +65,7 @@ interface Connection {
   socket: net.Socket;
   remote: string;
   ready: Promise<void>;
+  connected: boolean;
 }
 
 /** '::ffff:127.0.0.1' and '127.0.0.1' are the same peer. */
@@ -234,10 +235,14 @@ export class TransportLayer {
   }
 
   /** Registers a connected socket (accepted or dialled) and starts framing it. */
-  private adopt(socket: net.Socket, ready: Promise<void> = Promise.resolve()): Connection {
+  private adopt(socket: net.Socket, dialling?: Promise<void>): Connection {
     const id = `tcp-${this.nextConnection++}`;
     const remoteKey = () => `${plainAddress(socket.remoteAddress)}:${socket.remotePort}`;
-    const connection: Connection = { id, socket, remote: '', ready };
+    const connection: Connection = { id, socket, remote: '', ready: dialling ?? Promise.resolve(), connected: dialling === undefined };
+    dialling?.then(
+      () => (connection.connected = true),
+      () => undefined,
+    );
     this.connections.set(id, connection);
     const register = () => {
       connection.remote = remoteKey();
@@ -306,7 +311,9 @@ export class TransportLayer {
   private async sendTcp(data: Buffer, target: SendTarget): Promise<SentVia> {
     if (!this.tcp) throw new Error('TCP is not enabled');
     const connection = this.connectionTo(target);
-    await connection.ready;
+    // Write at once on an open connection, so an answer queued just before the
+    // connection is closed (a 400 to an unframeable stream) still leaves.
+    if (!connection.connected) await connection.ready;
     const { socket } = connection;
     await new Promise<void>((resolve, reject) => socket.write(data, (error) => (error ? reject(error) : resolve())));
     return {
