@@ -45,6 +45,13 @@ export interface Dialog {
   ackBye: boolean;
 }
 
+/** What identifies and routes a dialog; the rest is run-time state that starts empty. */
+export type DialogInit = Omit<Dialog, 'unacked' | 'lastAckedSeq' | 'awaitingAck' | 'lastAck' | 'ackBye'>;
+
+export function createDialog(init: DialogInit): Dialog {
+  return { ...init, unacked: undefined, lastAckedSeq: undefined, awaitingAck: undefined, lastAck: undefined, ackBye: false };
+}
+
 export function dialogId(callId: string, fromTag: string): string {
   return `${callId};from-tag=${fromTag}`;
 }

@@ -12,7 +12,7 @@ import type { Clock, SipTimerValues, TimerGroup } from './clock';
 import type { Logger } from '../log/logger';
 import type { AppLink, AppRegistry } from './drachtio/app-registry';
 import { sipEvent, stackTime, type WireMeta } from './drachtio/wire';
-import { buildInDialogRequest, dialogId, DialogStore, uriOf, type Dialog } from './dialog';
+import { buildInDialogRequest, createDialog, dialogId, DialogStore, uriOf, type Dialog } from './dialog';
 import { isSipUri, parseCSeq, parseUri, tagOf } from './sip/grammar';
 import { displayName, headerKey, REASON_PHRASES, serialize, SipHeaders, type SipMessage, type SipRequest, type SipResponse } from './sip/message';
 import { parseApplicationMessage, type SipParseError } from './sip/parser';
@@ -240,9 +240,21 @@ export class SipAgent implements TransactionUser {
 
   private trackUas(pending: UasPending): void {
     this.uas.set(pending.transactionId, pending);
+    // A non-INVITE server transaction has no timer of its own until it answers: if
+    // the app never does, answer for it once the client has given up (Timer F).
+    const deadline =
+      pending.request.method === 'INVITE'
+        ? undefined
+        : this.deps.timers.start(64 * this.deps.values.t1, () => {
+            if (this.uas.get(pending.transactionId) !== pending) return;
+            this.uas.delete(pending.transactionId);
+            this.deps.log.info('sip.app_did_not_answer', { method: pending.request.method });
+            this.respondLocally(pending.transaction, 500, 'No Response From Application');
+          });
     const previous = pending.transaction.onTerminated;
     pending.transaction.onTerminated = () => {
       previous();
+      deadline?.cancel();
       if (this.uas.get(pending.transactionId) === pending) this.uas.delete(pending.transactionId);
     };
   }
@@ -322,7 +334,7 @@ export class SipAgent implements TransactionUser {
     const { request } = pending;
     let dialog = pending.dialog;
     if (!dialog) {
-      dialog = {
+      dialog = createDialog({
         id: pending.dialogId,
         app: pending.app,
         role: 'uas',
@@ -340,12 +352,7 @@ export class SipAgent implements TransactionUser {
         localContact: response.headers.values('contact')[0] ?? this.ourContact(pending.origin.protocol),
         protocol: pending.origin.protocol,
         connectionId: pending.origin.connectionId,
-        unacked: undefined,
-        lastAckedSeq: undefined,
-        awaitingAck: undefined,
-        lastAck: undefined,
-        ackBye: false,
-      };
+      });
       this.dialogs.add(dialog);
     }
     if (request.method !== 'INVITE') return;
@@ -527,7 +534,7 @@ export class SipAgent implements TransactionUser {
     options: { target?: SendTarget; ends?: boolean },
   ): Promise<AppOutcome> {
     const target = options.target ?? (await this.targetFor(nextHop!, dialog?.protocol, dialog?.connectionId));
-    let pending: UacPending | undefined;
+    let pending: UacPending | undefined = undefined;
     const transaction = this.transactions.createClient(request, target, {
       onResponse: (response, origin) => {
         if (pending) this.onUacResponse(pending, response, origin, options.ends === true);
@@ -599,7 +606,7 @@ export class SipAgent implements TransactionUser {
     if (status < 200 && request.method !== 'INVITE') return;
     const contact = response.headers.values('contact')[0];
     if (!dialog) {
-      dialog = {
+      dialog = createDialog({
         id: pending.dialogId,
         app: pending.app,
         role: 'uac',
@@ -617,12 +624,7 @@ export class SipAgent implements TransactionUser {
         localContact: request.headers.values('contact')[0] ?? this.ourContact(pending.transaction.target.protocol),
         protocol: pending.transaction.target.protocol,
         connectionId: origin?.connectionId,
-        unacked: undefined,
-        lastAckedSeq: undefined,
-        awaitingAck: undefined,
-        lastAck: undefined,
-        ackBye: false,
-      };
+      });
       pending.dialog = dialog;
       this.dialogs.add(dialog);
     }

@@ -33,6 +33,7 @@ export interface RequestOptions {
   fromTag?: string;
   toTag?: string;
   cseq?: number;
+  contact?: string;
   extra?: string;
   body?: string;
 }
@@ -47,6 +48,6 @@ export function makeRequest(options: RequestOptions = {}): SipRequest {
     `${method} ${options.uri ?? 'sip:agent@example.com'} SIP/2.0\n` +
       `Via: ${via}\nMax-Forwards: 70\nFrom: <sip:caller@example.net>;tag=${options.fromTag ?? 'caller-tag'}\n` +
       `To: ${to}\nCall-ID: ${options.callId ?? 'call-1@example.net'}\nCSeq: ${options.cseq ?? 1} ${method}\n` +
-      `Contact: <sip:caller@192.0.2.10:5070>\n${options.extra ?? ''}Content-Length: ${Buffer.byteLength(body.replace(/\r?\n/g, "\r\n"))}\n\n${body}`,
+      `Contact: ${options.contact ?? '<sip:caller@192.0.2.10:5070>'}\n${options.extra ?? ''}Content-Length: ${Buffer.byteLength(body.replace(/\r?\n/g, '\r\n'))}\n\n${body}`,
   );
 }
