@@ -120,7 +120,9 @@ export class SipAgent implements TransactionUser {
     if (error.partial.method === 'ACK') return;
     const pseudo: SipRequest = { kind: 'request', method: 'INVALID', uri: '', version: 'SIP/2.0', headers, body: Buffer.alloc(0) };
     stampReceived(pseudo, origin.address, origin.port);
-    const response = responseFromHeaders(headers, error.status, `${REASON_PHRASES[error.status]} (${error.reason})`, randomToken());
+    // The reason may quote the offending line: keep it to one printable line.
+    const why = [...error.reason.slice(0, 80)].map((ch) => (ch < ' ' || ch === '\x7f' ? ' ' : ch)).join('');
+    const response = responseFromHeaders(headers, error.status, `${REASON_PHRASES[error.status]} (${why})`, randomToken());
     this.deps.transport.send(serialize(response), responseTarget(pseudo, origin)).catch((e: unknown) => {
       this.deps.log.debug('sip.invalid_message.reply_failed', { error: e });
     });
@@ -308,8 +310,12 @@ export class SipAgent implements TransactionUser {
     }
     const { request, transaction } = pending;
     if (transaction.finalSent) return { ok: false, reason: 'final response already sent' };
+    // The app may choose our To tag, as long as no tagged response has gone out yet.
     const appTag = tagOf(from.headers.get('to'));
-    if (appTag && !transaction.lastResponse && tagOf(request.headers.get('to')) === undefined) pending.localTag = appTag;
+    if (appTag && (transaction.lastResponse?.status ?? 100) === 100 && tagOf(request.headers.get('to')) === undefined) {
+      pending.localTag = appTag;
+      transaction.localTag = appTag;
+    }
 
     const response = createResponse(request, from.status, from.reason || REASON_PHRASES[from.status], from.status > 100 ? pending.localTag : undefined);
     const protocol = pending.origin.protocol;

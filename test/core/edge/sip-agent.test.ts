@@ -104,6 +104,19 @@ describe('SipAgent as UAS', () => {
     expect(s.requests('BYE')[0]?.uri).toBe('sip:caller@198.51.100.4:5999');
   });
 
+  it('lets the app choose the To tag, which later local answers keep', async () => {
+    const s = setup();
+    const invite = makeRequest();
+    s.agent.receive(invite, origin);
+    const event = s.frames.find((f) => f.tokens[1] === 'sip')!;
+    await s.agent.fromApp(s.app, event.tokens[8]!, '', undefined, 'SIP/2.0 180 Ringing\r\nTo: <sip:agent@example.com>;tag=chosen-by-app\r\n\r\n');
+    s.agent.receive(makeRequest({ method: 'CANCEL' }), origin);
+    await jest.advanceTimersByTimeAsync(0);
+    const tags = s.sent.filter((m) => m.kind === 'response' && m.status !== 100).map((m) => [m.kind === 'response' && m.status, tagOf(m.headers.get('to'))]);
+    expect(tags).toContainEqual([180, 'chosen-by-app']);
+    expect(tags).toContainEqual([487, 'chosen-by-app']);
+  });
+
   it('answers what an app left pending with 503 when the app goes away', () => {
     const s = setup();
     s.agent.receive(makeRequest(), origin);

@@ -208,7 +208,7 @@ export class ServerTransaction extends Transaction {
   private lastBytes: Buffer | undefined;
   private interval: number;
   /** The To tag the edge gives this request's responses (dialog-creating or not). */
-  readonly localTag: string;
+  localTag: string;
   /** Set by the core: lets an ACK absorbed here still reach the dialog layer. */
   onAckInAccepted: ((ack: SipRequest, origin: MessageOrigin) => void) | undefined;
 
