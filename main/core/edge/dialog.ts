@@ -65,6 +65,7 @@ export function uriOf(value: string): string {
 export class DialogStore {
   private readonly byId = new Map<string, Dialog>();
   private readonly byTags = new Map<string, Dialog>();
+  private readonly byCallId = new Map<string, Dialog>();
 
   static tagKey(callId: string, localTag: string, remoteTag: string): string {
     return `${callId}\n${localTag}\n${remoteTag}`;
@@ -80,6 +81,7 @@ export class DialogStore {
 
   add(dialog: Dialog): void {
     this.byId.set(dialog.id, dialog);
+    this.byCallId.set(dialog.callId, dialog);
     if (dialog.remoteTag) this.byTags.set(DialogStore.tagKey(dialog.callId, dialog.localTag, dialog.remoteTag), dialog);
   }
 
@@ -100,7 +102,7 @@ export class DialogStore {
   }
 
   findByCallId(callId: string): Dialog | undefined {
-    return this.all().find((d) => d.callId === callId);
+    return this.byCallId.get(callId);
   }
 
   remove(dialog: Dialog): void {
@@ -108,6 +110,7 @@ export class DialogStore {
     dialog.unacked?.giveUp.cancel();
     dialog.unacked = undefined;
     if (this.byId.get(dialog.id) === dialog) this.byId.delete(dialog.id);
+    if (this.byCallId.get(dialog.callId) === dialog) this.byCallId.delete(dialog.callId);
     const key = DialogStore.tagKey(dialog.callId, dialog.localTag, dialog.remoteTag);
     if (this.byTags.get(key) === dialog) this.byTags.delete(key);
   }

@@ -84,6 +84,7 @@ export class SipAgent implements TransactionUser {
   readonly transactions: TransactionLayer;
   readonly dialogs = new DialogStore();
   private readonly uas = new Map<string, UasPending>();
+  private readonly uasByTransaction = new WeakMap<ServerTransaction, UasPending>();
   private readonly uac = new Map<string, UacPending>();
 
   constructor(private readonly deps: AgentDeps) {
@@ -211,8 +212,8 @@ export class SipAgent implements TransactionUser {
     this.respondLocally(transaction, 200);
     if (invite.finalSent) return;
     this.respondLocally(invite, 487);
-    const pending = [...this.uas.values()].find((p) => p.transaction === invite);
-    if (!pending) return;
+    const pending = this.uasByTransaction.get(invite);
+    if (!pending || this.uas.get(pending.transactionId) !== pending) return;
     this.uas.delete(pending.transactionId);
     this.deliver(pending.app, this.networkMeta(origin, cancel), pending.transactionId, pending.dialogId, [], cancel);
   }
@@ -242,6 +243,7 @@ export class SipAgent implements TransactionUser {
 
   private trackUas(pending: UasPending): void {
     this.uas.set(pending.transactionId, pending);
+    this.uasByTransaction.set(pending.transaction, pending);
     // A non-INVITE server transaction has no timer of its own until it answers: if
     // the app never does, answer for it once the client has given up (Timer F).
     const deadline =
