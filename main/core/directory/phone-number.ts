@@ -16,8 +16,8 @@ export interface PhoneNumberOptions {
   cacheSize?: number;
 }
 
-// Longer than any dialable number with its punctuation; anything beyond is not a number.
-const MAX_RAW_LENGTH = 80;
+// The contract's limit for a raw number; anything longer is not one.
+const MAX_RAW_LENGTH = 64;
 const MAX_DIGITS = 17;
 
 /**
@@ -34,10 +34,12 @@ export class PhoneNumberNormalizer {
   }
 
   normalize(raw: string): NormalizedNumber | null {
-    const cached = this.cache.get(raw);
+    const candidate = dialableText(raw);
+    if (candidate === null) return null;
+    const cached = this.cache.get(candidate);
     if (cached !== undefined) return cached;
-    const result = this.parse(raw);
-    this.cache.set(raw, result);
+    const result = this.parse(candidate);
+    this.cache.set(candidate, result);
     return result;
   }
 
@@ -45,9 +47,7 @@ export class PhoneNumberNormalizer {
     return this.normalize(raw)?.e164 ?? null;
   }
 
-  private parse(raw: string): NormalizedNumber | null {
-    const candidate = dialableText(raw);
-    if (candidate === null) return null;
+  private parse(candidate: string): NormalizedNumber | null {
     // libphonenumber copes with 0086…/86… for China, but not in every region's
     // metadata (and not for every default region), so when the national reading is not
     // a valid number, try it as a country code typed without its '+' (or after 00).
@@ -73,26 +73,33 @@ export class PhoneNumberNormalizer {
 
 /**
  * The part of `raw` that can be a number: full-width digits (from Chinese input methods)
- * made ASCII, and a SIP or tel URI reduced to its user part
- * (`"张三" <sip:+8613800138000@pbx;user=phone>` → `+8613800138000`).
+ * made ASCII, a SIP or tel URI reduced to its user part
+ * (`"张三" <sip:+8613800138000@pbx;user=phone>` → `+8613800138000`), and visual
+ * separators dropped when that is all there is besides digits. Separators never change
+ * what libphonenumber reads, so '138 0013 8000' and '138-0013-8000' share a cache entry.
  */
 function dialableText(raw: string): string | null {
   if (raw.length > MAX_RAW_LENGTH) return null;
-  let text = toHalfWidth(raw).trim();
-  const bracketed = /<([^>]*)>/.exec(text);
-  if (bracketed?.[1] !== undefined) text = bracketed[1].trim();
-  const scheme = /^(?:sips?|tel):/i.exec(text);
-  if (scheme) {
-    text = text.slice(scheme[0].length).split(/[@;?]/)[0] ?? '';
-    text = safeDecodeUri(text);
+  // The checks before each rewrite keep the common case (a plain number) to a few scans.
+  let text = (WIDE.test(raw) ? toHalfWidth(raw) : raw).trim();
+  if (text.includes('<')) text = (/<([^>]*)>/.exec(text)?.[1] ?? text).trim();
+  if (!PUNCTUATED_DIGITS.test(text)) {
+    const scheme = /^(?:sips?|tel):/i.exec(text);
+    if (scheme) text = safeDecodeUri(text.slice(scheme[0].length).split(/[@;?]/)[0] ?? '');
   }
-  const digitCount = text.replace(/\D/g, '').length;
+  if (PUNCTUATED_DIGITS.test(text)) text = text.replace(SEPARATORS, '');
+  const digitCount = text.replace(NON_DIGITS, '').length;
   return digitCount === 0 || digitCount > MAX_DIGITS ? null : text;
 }
 
+const WIDE = /[\uFF01-\uFF5E\u3000]/;
+const NON_DIGITS = /\D/g;
+const PUNCTUATED_DIGITS = /^\+?[\d\s\-().\/]+$/;
+const SEPARATORS = /[\s\-().\/]/g;
+
 /** Digits only, from any way of writing them; what partial-number search matches on. */
 export function digitsOf(text: string): string {
-  return toHalfWidth(text).replace(/\D/g, '');
+  return toHalfWidth(text).replace(NON_DIGITS, '');
 }
 
 function toHalfWidth(text: string): string {

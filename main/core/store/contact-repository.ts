@@ -54,19 +54,39 @@ const SUMMARY_JSON = `json_object('id', c.id, 'name', c.name, 'company', c.compa
   'numbers', (SELECT json_group_array(n.e164 ORDER BY n.id) FROM contact_numbers n WHERE n.contact_id = c.id))`;
 
 // The whole card in one statement and one JSON.parse: the screen-pop path pays for a
-// single trip through the driver, whatever the card holds.
+// single trip through the driver, whatever the card holds. The arrays come back in
+// index order and are put in display order by toCard(): an ORDER BY inside an aggregate
+// costs a sorter per call, which is most of a lookup's time.
 const CARD_JSON = `json_object(
   'contact', json_object('id', c.id, 'name', c.name, 'company', c.company,
-    'numbers', (SELECT json_group_array(json_object('label', n.label, 'raw', n.raw, 'e164', n.e164) ORDER BY n.id)
-                FROM contact_numbers n WHERE n.contact_id = c.id),
+    'numbers', (SELECT json_group_array(json_array(n.id, n.label, n.raw, n.e164)) FROM contact_numbers n WHERE n.contact_id = c.id),
     'tags', json(c.tags), 'tier', c.tier, 'notes', c.notes, 'createdAt', c.created_at, 'updatedAt', c.updated_at),
-  'recent', (SELECT json_group_array(json(r.item) ORDER BY r.occurred_at DESC, r.id DESC)
-             FROM (SELECT ${INTERACTION_JSON} AS item, i.occurred_at, i.id FROM interactions i WHERE i.contact_id = c.id
-                   ORDER BY i.occurred_at DESC, i.id DESC LIMIT ${RECENT_INTERACTIONS}) r),
-  'openItems', (SELECT json_group_array(${INTERACTION_JSON} ORDER BY i.occurred_at DESC, i.id DESC)
-                FROM interactions i WHERE i.contact_id = c.id AND i.status = 'open'),
+  'recent', (SELECT json_group_array(${interactionJson('r.')})
+             FROM (SELECT * FROM interactions i WHERE i.contact_id = c.id ORDER BY i.occurred_at DESC, i.id DESC LIMIT ${RECENT_INTERACTIONS}) r),
+  'openItems', (SELECT json_group_array(${INTERACTION_JSON}) FROM interactions i WHERE i.contact_id = c.id AND i.status = 'open'),
   'interactionCount', (SELECT count(*) FROM interactions i WHERE i.contact_id = c.id)
 ) AS card`;
+
+/** CARD_JSON as parsed: numbers still as [id, label, raw, e164] so they can be put in insertion order. */
+interface CardRow extends Omit<ContactCard, 'contact'> {
+  contact: Omit<ContactCard['contact'], 'numbers'> & { numbers: [number, string, string, string][] };
+}
+
+function toCard(json: string): ContactCard {
+  const row = JSON.parse(json) as CardRow;
+  const numbers = row.contact.numbers.sort((a, b) => a[0] - b[0]).map(([, label, raw, e164]) => ({ label, raw, e164 }));
+  return {
+    contact: { ...row.contact, numbers },
+    recent: row.recent.sort(newestFirst),
+    openItems: row.openItems.sort(newestFirst),
+    interactionCount: row.interactionCount,
+  };
+}
+
+function newestFirst(a: Interaction, b: Interaction): number {
+  if (a.occurredAt !== b.occurredAt) return a.occurredAt < b.occurredAt ? 1 : -1;
+  return b.id - a.id;
+}
 
 /**
  * The directory's SQL. Reads go through the database (committed data, reader
@@ -81,14 +101,14 @@ export class ContactRepository {
 
   async cardById(contactId: number): Promise<ContactCard | null> {
     const row = await this.statement<{ card: string }>(`SELECT ${CARD_JSON} FROM contacts c WHERE c.id = ?`).get([contactId]);
-    return row ? (JSON.parse(row.card) as ContactCard) : null;
+    return row ? toCard(row.card) : null;
   }
 
   async cardByNumber(e164: string): Promise<ContactCard | null> {
     const row = await this.statement<{ card: string }>(
       `SELECT ${CARD_JSON} FROM contact_numbers owner JOIN contacts c ON c.id = owner.contact_id WHERE owner.e164 = ?`,
     ).get([e164]);
-    return row ? (JSON.parse(row.card) as ContactCard) : null;
+    return row ? toCard(row.card) : null;
   }
 
   async contactExists(contactId: number): Promise<boolean> {
@@ -248,11 +268,15 @@ export class ContactRepository {
   }
 }
 
+/** Usable at once; calls wait for the prepare only until it has finished once. */
 function lazyStatement<Row>(preparing: Promise<PreparedStatement<Row>>): PreparedStatement<Row> {
+  let ready: PreparedStatement<Row> | null = null;
+  const statement = (): Promise<PreparedStatement<Row>> | PreparedStatement<Row> =>
+    ready ?? preparing.then((prepared) => (ready = prepared));
   return {
-    get: async (params) => (await preparing).get(params),
-    all: async (params) => (await preparing).all(params),
-    run: async (params) => (await preparing).run(params),
+    get: async (params) => (await statement()).get(params),
+    all: async (params) => (await statement()).all(params),
+    run: async (params) => (await statement()).run(params),
   };
 }
 

@@ -60,6 +60,14 @@ describe('PhoneNumberNormalizer', () => {
     expect(normalizer.toE164('not a number')).toBeNull();
     expect(normalizer.toE164('not a number')).toBeNull();
   });
+
+  it('shares one cache entry between spellings that differ only in separators', () => {
+    const normalizer = new PhoneNumberNormalizer({ cacheSize: 1 });
+    const spaced = normalizer.normalize('138 0013 8000');
+    expect(normalizer.normalize('138-0013-8000')).toBe(spaced);
+    expect(normalizer.normalize('(138) 0013.8000')).toBe(spaced);
+    expect(normalizer.normalize('+86 10 6552 9988')).not.toBe(spaced);
+  });
 });
 
 describe('LruCache', () => {

@@ -35,7 +35,7 @@ describe('migrations', () => {
       expect(tables).toEqual(expect.arrayContaining(['contacts', 'contact_numbers', 'interactions', 'contact_text', 'number_text']));
       const indexes = await namesOf(store.db, 'index');
       expect(indexes).toEqual(
-        expect.arrayContaining(['contacts_name', 'contacts_company', 'contact_numbers_contact', 'interactions_contact_time', 'interactions_contact_open']),
+        expect.arrayContaining(['contacts_name', 'contacts_company', 'contact_numbers_contact', 'interactions_contact_time']),
       );
       const columns = await store.db.all<{ name: string }>("SELECT name FROM pragma_table_info('contacts')");
       expect(columns.map((column) => column.name)).toEqual(['id', 'name', 'company', 'tier', 'tags', 'notes', 'created_at', 'updated_at']);

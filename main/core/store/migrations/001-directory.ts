@@ -49,8 +49,9 @@ export const directorySchema: Migration = {
         summary TEXT NOT NULL DEFAULT '',
         status TEXT CHECK (status IN ('open', 'resolved'))
       );
-      CREATE INDEX interactions_contact_time ON interactions (contact_id, occurred_at DESC, id DESC);
-      CREATE INDEX interactions_contact_open ON interactions (contact_id, occurred_at DESC, id DESC) WHERE status = 'open';
+      -- One index serves the whole card: recent items, the count, and (status being in
+      -- it) the open items, all from the same few pages of one range.
+      CREATE INDEX interactions_contact_time ON interactions (contact_id, occurred_at DESC, id DESC, status);
 
       CREATE VIRTUAL TABLE contact_text USING fts5 (
         name, company, content = '', contentless_delete = 1, tokenize = 'trigram'
