@@ -12,15 +12,17 @@ import { DrachtioServer } from './drachtio-server';
 import { SipAgent } from './sip-agent';
 import type { ParseLimits } from './sip/parser';
 import type { Resolver } from './transport/routing';
-import { TransportLayer } from './transport/transport-layer';
+import { TransportLayer, type TlsOptions } from './transport/transport-layer';
 
 export interface SipEdgeOptions {
   sip: {
     /** Address to listen on; 0.0.0.0 listens everywhere and advertises the first external IPv4. */
     host: string;
-    /** At least one of udpPort / tcpPort; 0 picks a free port. */
+    /** At least one of udpPort / tcpPort / tls; 0 picks a free port. */
     udpPort?: number;
     tcpPort?: number;
+    /** SIP over TLS (sips:, transport=tls) with this certificate. */
+    tls?: TlsOptions;
     /** The address put in Via and Contact when peers must reach us elsewhere (NAT). */
     publicAddress?: string;
   };
@@ -37,7 +39,7 @@ export interface SipEdgeOptions {
 
 export interface SipEdgeAddresses {
   drachtio: { host: '127.0.0.1'; port: number; secret: string };
-  sip: { udp?: number; tcp?: number };
+  sip: { udp?: number; tcp?: number; tls?: number };
 }
 
 export interface EdgeStatus {
@@ -62,14 +64,15 @@ export class SipEdge {
     private readonly log: Logger,
     clock: Clock = systemClock,
   ) {
-    if (options.sip.udpPort === undefined && options.sip.tcpPort === undefined) {
-      throw new Error('SipEdge needs a UDP or a TCP port (0 picks a free one)');
+    if (options.sip.udpPort === undefined && options.sip.tcpPort === undefined && options.sip.tls === undefined) {
+      throw new Error('SipEdge needs a UDP, TCP or TLS port (0 picks a free one)');
     }
     this.timers = new TimerGroup(clock);
     this.secret = options.drachtio.secret ?? randomBytes(24).toString('base64url');
     const transportOptions: ConstructorParameters<typeof TransportLayer>[0] = { host: options.sip.host };
     if (options.sip.udpPort !== undefined) transportOptions.udpPort = options.sip.udpPort;
     if (options.sip.tcpPort !== undefined) transportOptions.tcpPort = options.sip.tcpPort;
+    if (options.sip.tls !== undefined) transportOptions.tls = options.sip.tls;
     if (options.sip.publicAddress !== undefined) transportOptions.publicAddress = options.sip.publicAddress;
     if (options.limits !== undefined) transportOptions.limits = options.limits;
     this.transport = new TransportLayer(transportOptions, log.child({ module: 'sip.transport' }), {

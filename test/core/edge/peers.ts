@@ -1,6 +1,7 @@
 /** Raw network peers for the edge tests: a SIP endpoint over UDP or TCP, and a bare drachtio client. */
 import dgram from 'node:dgram';
 import net from 'node:net';
+import tls from 'node:tls';
 import type { SipMessage, SipRequest, SipResponse } from '../../../main/core/edge/sip/message';
 import { parseApplicationMessage, parseDatagram } from '../../../main/core/edge/sip/parser';
 import { crlf } from './helpers';
@@ -128,6 +129,21 @@ export class TcpPeer extends SipPeer {
   static async connect(port: number): Promise<TcpPeer> {
     const socket = net.connect(port, '127.0.0.1');
     await new Promise((resolve) => socket.once('connect', resolve));
+    return new TcpPeer(socket);
+  }
+
+  /** The same over TLS, trusting `ca`. */
+  static async connectTls(port: number, ca: string): Promise<TcpPeer> {
+    const socket = tls.connect({ port, host: '127.0.0.1', ca });
+    await new Promise((resolve, reject) => {
+      socket.once('secureConnect', resolve);
+      socket.once('error', reject);
+    });
+    return new TcpPeer(socket);
+  }
+
+  /** Wraps a socket a test server accepted. */
+  static adopt(socket: net.Socket): TcpPeer {
     return new TcpPeer(socket);
   }
 

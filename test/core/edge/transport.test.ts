@@ -170,7 +170,8 @@ describe('routing', () => {
     await expect(requestTarget('<sip:192.0.2.1:5080;transport=TCP;lr>', both)).resolves.toEqual({ protocol: 'tcp', address: '192.0.2.1', port: 5080 });
     await expect(requestTarget('sip:pbx.example', both, async () => '192.0.2.99')).resolves.toMatchObject({ address: '192.0.2.99' });
     await expect(requestTarget('sip:a@192.0.2.1;transport=tcp', (p) => p === 'udp')).rejects.toBeInstanceOf(RoutingError);
-    await expect(requestTarget('sips:a@192.0.2.1', both)).rejects.toThrow('TLS');
+    await expect(requestTarget('sips:a@192.0.2.1', both)).resolves.toEqual({ protocol: 'tls', address: '192.0.2.1', port: 5061 });
+    await expect(requestTarget('sips:a@192.0.2.1', (p) => p !== 'tls')).rejects.toThrow('not available: tls');
     await expect(requestTarget('tel:+8610', both)).rejects.toThrow('cannot route');
   });
 });

@@ -37,9 +37,9 @@ export type Resolver = (host: string) => Promise<string>;
 export const dnsResolver: Resolver = async (host) => (await dns.promises.lookup(host)).address;
 
 /**
- * The transport, address and port a request to `uriText` goes to. UDP unless the
- * URI asks for TCP or only TCP is running; sips: would need TLS, which the edge
- * does not offer yet.
+ * The transport, address and port a request to `uriText` goes to: what the URI's
+ * transport parameter asks for, TLS for sips:, otherwise UDP (or TCP when UDP is
+ * off). Default ports are 5060, and 5061 for TLS.
  */
 export async function requestTarget(
   uriText: string,
@@ -53,17 +53,16 @@ export async function requestTarget(
   const address = net.isIP(host) ? host : await resolve(host).catch(() => {
     throw new RoutingError(`cannot resolve ${host}`);
   });
-  return { protocol, address, port: uri.port ?? 5060 };
+  return { protocol, address, port: uri.port ?? (protocol === 'tls' ? 5061 : 5060) };
 }
 
 function pickProtocol(uri: SipUri, supports: (protocol: Protocol) => boolean): Protocol {
-  if (uri.scheme === 'sips') throw new RoutingError('sips: needs TLS, which the embedded edge does not offer');
-  const wanted = uri.params.get('transport')?.toLowerCase();
-  if (wanted === 'tcp' || wanted === 'udp') {
+  const wanted = uri.params.get('transport')?.toLowerCase() ?? (uri.scheme === 'sips' ? 'tls' : undefined);
+  if (wanted === 'tcp' || wanted === 'udp' || wanted === 'tls') {
     if (!supports(wanted)) throw new RoutingError(`requested protocol/transport not available: ${wanted}`);
     return wanted;
   }
-  if (wanted !== undefined && wanted !== null) throw new RoutingError(`requested protocol/transport not available: ${wanted}`);
+  if (wanted !== undefined) throw new RoutingError(`requested protocol/transport not available: ${wanted}`);
   if (supports('udp')) return 'udp';
   if (supports('tcp')) return 'tcp';
   throw new RoutingError('no transport available');

@@ -1,17 +1,20 @@
 /**
- * RFC 3261 §18 transports: UDP and TCP listeners on the configured host, outbound
- * sends, and TCP connection reuse (a response goes back on the connection its
- * request came in on; a request to an address we already have a connection with
- * uses that connection). Bytes become messages here and nowhere else.
+ * RFC 3261 §18 transports: UDP, TCP and TLS listeners on the configured host,
+ * outbound sends, and connection reuse on the stream transports (a response goes
+ * back on the connection its request came in on; a request to an address we
+ * already have a connection with uses that connection). Bytes become messages here
+ * and nowhere else.
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
 import os from 'node:os';
+import tls from 'node:tls';
 import type { Logger } from '../../log/logger';
 import type { SipMessage } from '../sip/message';
 import { DEFAULT_LIMITS, parseDatagram, SipStreamFramer, type ParseLimits, type SipParseError } from '../sip/parser';
 
-export type Protocol = 'udp' | 'tcp';
+export type Protocol = 'udp' | 'tcp' | 'tls';
+type StreamProtocol = Exclude<Protocol, 'udp'>;
 
 /** Where a message came from and which of our sockets received it. */
 export interface MessageOrigin {
@@ -48,10 +51,21 @@ export interface TransportHandlers {
   onInvalid(error: SipParseError, origin: MessageOrigin, raw?: Buffer): void;
 }
 
+export interface TlsOptions {
+  port: number;
+  key: string | Buffer;
+  cert: string | Buffer;
+  /** Trusted roots for the peers we dial; the system's when absent. */
+  ca?: string | Buffer;
+  /** Whether dialled peers must present a certificate we trust (default true). */
+  rejectUnauthorized?: boolean;
+}
+
 export interface TransportOptions {
   host: string;
   udpPort?: number;
   tcpPort?: number;
+  tls?: TlsOptions;
   /** What Via and Contact advertise, when the listening address is not reachable as is. */
   publicAddress?: string;
   limits?: ParseLimits;
@@ -62,6 +76,7 @@ export interface TransportOptions {
 
 interface Connection {
   id: string;
+  protocol: StreamProtocol;
   socket: net.Socket;
   remote: string;
   ready: Promise<void>;
@@ -83,12 +98,12 @@ function firstExternalIPv4(): string {
 
 export class TransportLayer {
   private udp: dgram.Socket | undefined;
-  private tcp: net.Server | undefined;
+  private readonly servers = new Map<StreamProtocol, net.Server>();
+  private readonly ports = new Map<Protocol, number>();
   private readonly connections = new Map<string, Connection>();
+  /** `<protocol>|<address>:<port>` → connection id. */
   private readonly byRemote = new Map<string, string>();
   private nextConnection = 1;
-  private udpPort: number | undefined;
-  private tcpPort: number | undefined;
   private stopped = false;
 
   constructor(
@@ -97,18 +112,17 @@ export class TransportLayer {
     private readonly handlers: TransportHandlers,
   ) {}
 
-  async start(): Promise<{ udp?: number; tcp?: number }> {
-    if (this.options.udpPort !== undefined) this.udpPort = await this.startUdp(this.options.udpPort);
-    if (this.options.tcpPort !== undefined) this.tcpPort = await this.startTcp(this.options.tcpPort);
-    const result: { udp?: number; tcp?: number } = {};
-    if (this.udpPort !== undefined) result.udp = this.udpPort;
-    if (this.tcpPort !== undefined) result.tcp = this.tcpPort;
-    return result;
+  async start(): Promise<{ udp?: number; tcp?: number; tls?: number }> {
+    const { udpPort, tcpPort, tls: tlsOptions } = this.options;
+    if (udpPort !== undefined) this.ports.set('udp', await this.startUdp(udpPort));
+    if (tcpPort !== undefined) this.ports.set('tcp', await this.startStream('tcp', tcpPort));
+    if (tlsOptions) this.ports.set('tls', await this.startStream('tls', tlsOptions.port));
+    return Object.fromEntries(this.ports);
   }
 
   /** The host and port our Via and Contact headers name for this transport. */
   advertised(protocol: Protocol): { host: string; port: number } | undefined {
-    const port = protocol === 'udp' ? this.udpPort : this.tcpPort;
+    const port = this.ports.get(protocol);
     if (port === undefined) return undefined;
     const bind = this.options.host;
     const host = this.options.publicAddress ?? (bind === '0.0.0.0' || bind === '::' ? firstExternalIPv4() : bind);
@@ -116,12 +130,12 @@ export class TransportLayer {
   }
 
   supports(protocol: Protocol): boolean {
-    return (protocol === 'udp' ? this.udpPort : this.tcpPort) !== undefined;
+    return this.ports.has(protocol);
   }
 
   /** Every transport as drachtio reports it: `udp/127.0.0.1:5060,tcp/…`. */
   hostports(): string {
-    return (['udp', 'tcp'] as const)
+    return (['udp', 'tcp', 'tls'] as const)
       .map((p) => {
         const a = this.advertised(p);
         return a ? `${p}/${a.host}:${a.port}` : '';
@@ -132,7 +146,7 @@ export class TransportLayer {
 
   isLocal(address: string, port: number): boolean {
     const mine = [this.options.host, this.options.publicAddress, this.advertised('udp')?.host];
-    return mine.includes(plainAddress(address)) && (port === this.udpPort || port === this.tcpPort);
+    return mine.includes(plainAddress(address)) && [...this.ports.values()].includes(port);
   }
 
   get openConnections(): number {
@@ -142,7 +156,7 @@ export class TransportLayer {
   async send(data: Buffer, target: SendTarget): Promise<SentVia> {
     if (this.stopped) throw new Error('transport stopped');
     if (target.protocol === 'udp') return this.sendUdp(data, target);
-    return this.sendTcp(data, target);
+    return this.sendStream(data, target.protocol, target);
   }
 
   async stop(): Promise<void> {
@@ -155,12 +169,10 @@ export class TransportLayer {
       const udp = this.udp;
       closing.push(new Promise((resolve) => udp.close(() => resolve())));
     }
-    if (this.tcp) {
-      const tcp = this.tcp;
-      closing.push(new Promise((resolve) => tcp.close(() => resolve())));
-    }
+    for (const server of this.servers.values()) closing.push(new Promise((resolve) => server.close(() => resolve())));
     this.udp = undefined;
-    this.tcp = undefined;
+    this.servers.clear();
+    this.ports.clear();
     await Promise.all(closing);
   }
 
@@ -213,7 +225,7 @@ export class TransportLayer {
           resolve({
             protocol: 'udp',
             localAddress: this.advertised('udp')!.host,
-            localPort: this.udpPort!,
+            localPort: this.ports.get('udp')!,
             address: target.address,
             port: target.port,
           });
@@ -221,10 +233,16 @@ export class TransportLayer {
     });
   }
 
-  private startTcp(port: number): Promise<number> {
-    const server = net.createServer((socket) => this.adopt(socket));
-    this.tcp = server;
-    server.on('error', (error) => this.log.warn('sip.tcp.error', { error }));
+  private startStream(protocol: StreamProtocol, port: number): Promise<number> {
+    const tlsOptions = this.options.tls;
+    const server =
+      protocol === 'tls' && tlsOptions
+        ? tls.createServer({ key: tlsOptions.key, cert: tlsOptions.cert }, (socket) => this.adopt(socket, 'tls'))
+        : net.createServer((socket) => this.adopt(socket, 'tcp'));
+    this.servers.set(protocol, server);
+    server.on('error', (error) => this.log.warn(`sip.${protocol}.error`, { error }));
+    // A failed TLS handshake is the peer's problem, not a server error.
+    server.on('tlsClientError', (error) => this.log.debug('sip.tls.handshake_failed', { error }));
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, this.options.host, () => {
@@ -235,10 +253,10 @@ export class TransportLayer {
   }
 
   /** Registers a connected socket (accepted or dialled) and starts framing it. */
-  private adopt(socket: net.Socket, dialling?: Promise<void>): Connection {
-    const id = `tcp-${this.nextConnection++}`;
-    const remoteKey = () => `${plainAddress(socket.remoteAddress)}:${socket.remotePort}`;
-    const connection: Connection = { id, socket, remote: '', ready: dialling ?? Promise.resolve(), connected: dialling === undefined };
+  private adopt(socket: net.Socket, protocol: StreamProtocol, dialling?: Promise<void>): Connection {
+    const id = `${protocol}-${this.nextConnection++}`;
+    const remoteKey = () => `${protocol}|${plainAddress(socket.remoteAddress)}:${socket.remotePort}`;
+    const connection: Connection = { id, protocol, socket, remote: '', ready: dialling ?? Promise.resolve(), connected: dialling === undefined };
     dialling?.then(
       () => (connection.connected = true),
       () => undefined,
@@ -256,10 +274,10 @@ export class TransportLayer {
     socket.setTimeout(this.options.tcpIdleMs ?? 300_000, () => socket.destroy());
     socket.on('data', (chunk) => {
       const origin = (): MessageOrigin => ({
-        protocol: 'tcp',
+        protocol,
         address: plainAddress(socket.remoteAddress),
         port: socket.remotePort ?? 0,
-        localAddress: this.advertised('tcp')?.host ?? plainAddress(socket.localAddress),
+        localAddress: this.advertised(protocol)?.host ?? plainAddress(socket.localAddress),
         localPort: socket.localPort ?? 0,
         connectionId: id,
         bytes: chunk.length,
@@ -269,13 +287,13 @@ export class TransportLayer {
         else if (output.type === 'invalid') this.deliver(() => this.handlers.onInvalid(output.error, origin()));
         else if (output.type === 'ping') socket.write('\r\n');
         else {
-          this.log.warn('sip.tcp.unframeable', { connection: id, reason: output.error.reason });
+          this.log.warn('sip.stream.unframeable', { connection: id, reason: output.error.reason });
           // Let any queued answer (e.g. the 400) leave before closing.
           socket.end();
         }
       }
     });
-    socket.on('error', (error) => this.log.debug('sip.tcp.socket_error', { connection: id, error }));
+    socket.on('error', (error) => this.log.debug('sip.stream.socket_error', { connection: id, error }));
     socket.on('close', () => {
       this.connections.delete(id);
       if (this.byRemote.get(connection.remote) === id) this.byRemote.delete(connection.remote);
@@ -283,17 +301,28 @@ export class TransportLayer {
     return connection;
   }
 
-  private connectionTo(target: SendTarget): Connection {
+  private connectionTo(protocol: StreamProtocol, target: SendTarget): Connection {
     const preferred = target.connectionId ? this.connections.get(target.connectionId) : undefined;
-    if (preferred && !preferred.socket.destroyed) return preferred;
-    const existingId = this.byRemote.get(`${target.address}:${target.port}`);
+    if (preferred && !preferred.socket.destroyed && preferred.protocol === protocol) return preferred;
+    const key = `${protocol}|${target.address}:${target.port}`;
+    const existingId = this.byRemote.get(key);
     const existing = existingId ? this.connections.get(existingId) : undefined;
     if (existing && !existing.socket.destroyed) return existing;
 
-    const socket = net.connect({ host: target.address, port: target.port });
+    const tlsOptions = this.options.tls;
+    const socket =
+      protocol === 'tls'
+        ? tls.connect({
+            host: target.address,
+            port: target.port,
+            ca: tlsOptions?.ca,
+            rejectUnauthorized: tlsOptions?.rejectUnauthorized ?? true,
+            servername: net.isIP(target.address) ? undefined : target.address,
+          })
+        : net.connect({ host: target.address, port: target.port });
     const ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => socket.destroy(new Error('connect timeout')), this.options.connectTimeoutMs ?? 10_000);
-      socket.once('connect', () => {
+      socket.once(protocol === 'tls' ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
         resolve();
       });
@@ -303,22 +332,22 @@ export class TransportLayer {
       });
     });
     ready.catch(() => undefined);
-    const connection = this.adopt(socket, ready);
-    this.byRemote.set(`${target.address}:${target.port}`, connection.id);
+    const connection = this.adopt(socket, protocol, ready);
+    this.byRemote.set(key, connection.id);
     return connection;
   }
 
-  private async sendTcp(data: Buffer, target: SendTarget): Promise<SentVia> {
-    if (!this.tcp) throw new Error('TCP is not enabled');
-    const connection = this.connectionTo(target);
+  private async sendStream(data: Buffer, protocol: StreamProtocol, target: SendTarget): Promise<SentVia> {
+    if (!this.servers.has(protocol)) throw new Error(`${protocol.toUpperCase()} is not enabled`);
+    const connection = this.connectionTo(protocol, target);
     // Write at once on an open connection, so an answer queued just before the
     // connection is closed (a 400 to an unframeable stream) still leaves.
     if (!connection.connected) await connection.ready;
     const { socket } = connection;
     await new Promise<void>((resolve, reject) => socket.write(data, (error) => (error ? reject(error) : resolve())));
     return {
-      protocol: 'tcp',
-      localAddress: this.advertised('tcp')!.host,
+      protocol,
+      localAddress: this.advertised(protocol)!.host,
       localPort: socket.localPort ?? 0,
       address: plainAddress(socket.remoteAddress),
       port: socket.remotePort ?? target.port,
