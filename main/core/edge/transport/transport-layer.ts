@@ -113,6 +113,7 @@ export class TransportLayer {
   ) {}
 
   async start(): Promise<{ udp?: number; tcp?: number; tls?: number }> {
+    this.stopped = false;
     const { udpPort, tcpPort, tls: tlsOptions } = this.options;
     if (udpPort !== undefined) this.ports.set('udp', await this.startUdp(udpPort));
     if (tcpPort !== undefined) this.ports.set('tcp', await this.startStream('tcp', tcpPort));
