@@ -34,7 +34,7 @@ export type { ImportFile };
 // FTS5's trigram tokenizer cannot match anything shorter.
 const TRIGRAM = 3;
 // Only these characters: a query of digits as people type them ('0013 8000', '+86-138').
-const NUMBER_LIKE = /^[\d\s+\-().\/\uFF10-\uFF19\uFF0B]+$/;
+const NUMBER_LIKE = /^[\d\s+\-()./\uFF10-\uFF19\uFF0B]+$/;
 const MAX_SEARCH_RESULTS = 200;
 const MAX_HISTORY_PAGE = 500;
 
@@ -108,7 +108,7 @@ export class DirectoryService {
         if (created === undefined) throw new Error('Inserting a contact returned no id');
         id = created;
       } else {
-        if (!(await this.contacts.lockedContactExists(tx, contactId))) throw notFound(contactId);
+        if (!(await this.contacts.contactExistsIn(tx, contactId))) throw notFound(contactId);
         await this.contacts.updateContacts(tx, [{ ...fields, id: contactId }], now);
         await this.contacts.deleteNumbers(tx, contactId);
         id = contactId;
@@ -139,7 +139,7 @@ export class DirectoryService {
     // Stored as UTC so that text order is time order whatever offset the caller used.
     const occurredAt = (parsed.data.occurredAt ? new Date(parsed.data.occurredAt) : this.clock()).toISOString();
     return this.db.transaction(async (tx) => {
-      if (!(await this.contacts.lockedContactExists(tx, contactId))) throw notFound(contactId);
+      if (!(await this.contacts.contactExistsIn(tx, contactId))) throw notFound(contactId);
       return this.contacts.insertInteraction(tx, { contactId, kind, occurredAt, outcome, summary, status });
     });
   }

@@ -94,8 +94,8 @@ function dialableText(raw: string): string | null {
 
 const WIDE = /[\uFF01-\uFF5E\u3000]/;
 const NON_DIGITS = /\D/g;
-const PUNCTUATED_DIGITS = /^\+?[\d\s\-().\/]+$/;
-const SEPARATORS = /[\s\-().\/]/g;
+const PUNCTUATED_DIGITS = /^\+?[\d\s\-()./]+$/;
+const SEPARATORS = /[\s\-()./]/g;
 
 /** Digits only, from any way of writing them; what partial-number search matches on. */
 export function digitsOf(text: string): string {

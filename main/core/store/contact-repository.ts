@@ -1,5 +1,5 @@
 import type { ContactCard, ContactSummary, Interaction, InteractionKind } from '../../common/domain';
-import type { Database, PreparedStatement, SqlExecutor } from './database';
+import type { Database, PreparedStatement, SqlExecutor, SqlParams } from './database';
 
 /** A contact's own fields, as written. */
 export interface ContactFields {
@@ -122,7 +122,8 @@ export class ContactRepository {
       `SELECT rowid AS id FROM contact_text WHERE contact_text MATCH ?1 LIMIT ${SEARCH_CANDIDATES}`,
       `CASE WHEN lower(c.name) = lower(?2) THEN 0 WHEN instr(lower(c.name), lower(?2)) = 1 THEN 1
             WHEN instr(lower(c.name), lower(?2)) > 0 THEN 2 ELSE 3 END, c.name, c.id`,
-      [match, text, limit],
+      [match, text],
+      limit,
     );
   }
 
@@ -135,7 +136,8 @@ export class ContactRepository {
        UNION
        SELECT id FROM (SELECT id FROM contacts WHERE company COLLATE NOCASE >= ?1 AND company COLLATE NOCASE < ?2 LIMIT ${SEARCH_CANDIDATES})`,
       `(c.name COLLATE NOCASE >= ?1 AND c.name COLLATE NOCASE < ?2) DESC, c.name, c.id`,
-      [prefix, upper, limit],
+      [prefix, upper],
+      limit,
     );
   }
 
@@ -145,7 +147,8 @@ export class ContactRepository {
       `SELECT DISTINCT n.contact_id AS id FROM number_text JOIN contact_numbers n ON n.id = number_text.rowid
        WHERE number_text MATCH ?1 LIMIT ${SEARCH_CANDIDATES}`,
       `c.name, c.id`,
-      [ftsPhrase(digits), null, limit],
+      [ftsPhrase(digits)],
+      limit,
     );
   }
 
@@ -165,7 +168,7 @@ export class ContactRepository {
 
   // --- writes: each takes the caller's transaction ---------------------------------
 
-  async lockedContactExists(tx: SqlExecutor, contactId: number): Promise<boolean> {
+  async contactExistsIn(tx: SqlExecutor, contactId: number): Promise<boolean> {
     return (await tx.get('SELECT 1 AS found FROM contacts WHERE id = ?', [contactId])) !== undefined;
   }
 
@@ -246,11 +249,12 @@ export class ContactRepository {
     return JSON.parse(row.item) as Interaction;
   }
 
-  private async summaries(hitsSql: string, orderBy: string, params: [string, string | null, number]): Promise<ContactSummary[]> {
+  /** Summaries of the contacts `hitsSql` selects (its parameters ?1…?n), best first. */
+  private async summaries(hitsSql: string, orderBy: string, params: SqlParams, limit: number): Promise<ContactSummary[]> {
     const rows = await this.statement<{ summary: string }>(
       `WITH hits (id) AS (${hitsSql})
-       SELECT ${SUMMARY_JSON} AS summary FROM hits JOIN contacts c ON c.id = hits.id ORDER BY ${orderBy} LIMIT ?3`,
-    ).all(params);
+       SELECT ${SUMMARY_JSON} AS summary FROM hits JOIN contacts c ON c.id = hits.id ORDER BY ${orderBy} LIMIT ?${params.length + 1}`,
+    ).all([...params, limit]);
     return rows.map((row) => JSON.parse(row.summary) as ContactSummary);
   }
 

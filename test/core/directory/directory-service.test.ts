@@ -34,6 +34,13 @@ describe('DirectoryService', () => {
       }
     });
 
+    it('answers concurrent lookups each with its own card', async () => {
+      const numbers = Array.from({ length: 30 }, (_, n) => `1390000${String(n).padStart(4, '0')}`);
+      for (const [n, number] of numbers.entries()) await directory.saveContact(null, contact(`客户${n}`, number));
+      const found = await Promise.all(numbers.map((number) => directory.lookupNumber(`+86 ${number}`)));
+      expect(found.map((result) => result.card?.contact.name)).toEqual(numbers.map((_, n) => `客户${n}`));
+    });
+
     it('returns the number without a card when nobody has it, and nulls for something that is not a number', async () => {
       await directory.saveContact(null, contact('张三', '13800138000'));
       expect(await directory.lookupNumber('010-6552 9988')).toEqual({ e164: '+861065529988', card: null });

@@ -181,6 +181,10 @@ describe('readVcard', () => {
     expect(contactOf(source.rows[0]).numbers).toEqual([{ label: 'mobile', raw: 'tel:+44-20-7946-0958' }]);
   });
 
+  it('refuses a file without a single card', () => {
+    expect(() => readVcard('VERSION:3.0\nFN:nobody\n')).toThrow(/contains no vCard/);
+  });
+
   it('reports a card that never ends, numbering cards from 1', () => {
     const source = readVcard('BEGIN:VCARD\nFN:A\nTEL:1\nBEGIN:VCARD\nFN:B\nTEL:2\nEND:VCARD\nBEGIN:VCARD\nFN:C\n');
     expect(source.rows).toEqual([

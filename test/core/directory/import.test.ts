@@ -179,6 +179,7 @@ describe('DirectoryService.import', () => {
     const failure = directory.import({ fileName: 'big.csv', content: csv('姓名,手机,公司', ...rows) }, onProgress);
     await expect(failure).rejects.toBeInstanceOf(ZuoxiError);
     await expect(failure).rejects.toMatchObject({ code: 'import_failed', message: expect.stringContaining('BOOM is refused') });
+    await expect(failure).rejects.toMatchObject({ message: expect.not.stringContaining('INSERT INTO') });
     expect(progress.map((update) => update.processed)).toEqual([0, 1000, 2000]);
     expect(await contactCount()).toBe(1);
     expect(await store.db.get('SELECT count(*) AS n FROM contact_numbers')).toEqual({ n: 1 });
@@ -196,6 +197,14 @@ describe('DirectoryService.import', () => {
     const rows = Array.from({ length: 2500 }, (_, n) => `客户${n},${mobile(n)}`);
     const report = await directory.import({ fileName: 'x.csv', content: csv('姓名,手机', ...rows) }, onProgress);
     expect(progress).toEqual([0, 1000, 2000, 2500].map((processed) => ({ importId: report.importId, processed, total: 2500 })));
+  });
+
+  it('finishes the import even when the progress listener throws', async () => {
+    const report = await directory.import({ fileName: 'x.csv', content: csv('姓名,手机', '张三,13800138000') }, () => {
+      throw new Error('window gone');
+    });
+    expect(report.imported).toBe(1);
+    expect((await cardOf('13800138000'))?.contact.name).toBe('张三');
   });
 
   it('refuses a file it cannot read at all, writing nothing', async () => {

@@ -3,7 +3,7 @@ import type { ImportFormat, ImportProgress, ImportReport, ImportRowError } from 
 import { ZuoxiError, isZuoxiError } from '../../../common/errors';
 import type { Logger } from '../../log/logger';
 import type { ContactRepository, NumberRow } from '../../store/contact-repository';
-import type { Database, SqlExecutor } from '../../store/database';
+import { SqlError, type Database, type SqlExecutor } from '../../store/database';
 import { draftOf, normalizeNumbers, parseContactInput } from '../contact-draft';
 import { digitsOf, type PhoneNumberNormalizer } from '../phone-number';
 import { readCsv } from './csv-reader';
@@ -34,8 +34,16 @@ export class ContactImporter {
     private readonly clock: () => Date,
   ) {}
 
-  async run(file: ImportFile, onProgress: (progress: ImportProgress) => void): Promise<ImportReport> {
+  async run(file: ImportFile, listener: (progress: ImportProgress) => void): Promise<ImportReport> {
     const importId = randomUUID();
+    // Progress is a courtesy: a listener that fails must not roll the import back.
+    const onProgress = (progress: ImportProgress) => {
+      try {
+        listener(progress);
+      } catch (error) {
+        this.log.warn('directory.import_progress_failed', { importId, error });
+      }
+    };
     const { text, encoding } = decodeText(file.content);
     const format = detectFormat(file.fileName, text, file.format);
     const source = this.read(format, text);
@@ -54,7 +62,9 @@ export class ContactImporter {
       });
     } catch (error) {
       this.log.error('directory.import_failed', { importId, error });
-      const reason = error instanceof Error ? error.message : String(error);
+      // SQLite's own words ("BOOM is refused", "database or disk is full"), not our SQL.
+      const cause = error instanceof SqlError ? error.cause : error;
+      const reason = cause instanceof Error ? cause.message : String(cause);
       throw new ZuoxiError('import_failed', `The import could not be written and nothing from it was saved: ${reason}`);
     }
     report.errors.sort((a, b) => a.row - b.row);

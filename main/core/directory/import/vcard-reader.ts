@@ -1,4 +1,5 @@
 import iconv from 'iconv-lite';
+import { ZuoxiError } from '../../../common/errors';
 import { composeName, splitList, type ParsedSource, type SourceContact, type SourceRow } from './source-file';
 
 interface Property {
@@ -43,6 +44,7 @@ export function readVcard(text: string): ParsedSource {
     }
   }
   close('malformed card: the file ends before END:VCARD');
+  if (rows.length === 0) throw new ZuoxiError('import_failed', 'The file contains no vCard (BEGIN:VCARD … END:VCARD)');
   return { rows, ignoredColumns: [...ignored] };
 }
 
