@@ -46,15 +46,13 @@ export class DirectoryService {
   private readonly contacts: ContactRepository;
   private readonly normalizer: PhoneNumberNormalizer;
   private readonly importer: ContactImporter;
-  private readonly log: Logger;
 
   constructor(
     private readonly db: Database,
     options: DirectoryOptions,
-    log: Logger,
+    private readonly log: Logger,
     private readonly clock: () => Date,
   ) {
-    this.log = log.child({ module: 'directory' });
     this.contacts = new ContactRepository(db);
     this.normalizer = new PhoneNumberNormalizer({ defaultRegion: options.defaultRegion });
     this.importer = new ContactImporter(db, this.contacts, this.normalizer, this.log, clock);
