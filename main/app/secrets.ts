@@ -2,15 +2,10 @@ import fs from 'node:fs/promises';
 import type { SafeStorage } from 'electron';
 import { ZuoxiError } from '../common/errors';
 import { writeAtomically } from '../core/config/settings';
+import type { SecretProvider } from '../core/secrets';
 
-/**
- * Where the core gets secrets (SIP password, CRM tokens): never from settings.
- * Declared here until it moves to main/core, which will receive one from the shell.
- */
-export interface SecretProvider {
-  get(name: string): Promise<string | null>;
-  set(name: string, value: string): Promise<void>;
-}
+// The core declares what a secret provider is; this is the OS-keychain one.
+export type { SecretProvider };
 
 export type SafeStorageLike = Pick<
   SafeStorage,

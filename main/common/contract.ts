@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   AppInfoSchema,
+  CallLogPageSchema,
+  CallSummarySchema,
   ContactCardSchema,
   ContactInputSchema,
   ContactSummarySchema,
@@ -23,6 +25,16 @@ import type { Reply } from './errors';
 const channel = <A extends z.ZodType, R extends z.ZodType>(args: A, result: R) => ({ args, result });
 
 const MAX_IMPORT_BASE64 = 70 * 1024 * 1024; // ~50 MB of file
+
+/** A SIP Call-ID (RFC 3261 `word` characters, '@' allowed). */
+const CallId = z.string().min(1).max(256).regex(/^[A-Za-z0-9\-.!%*_+`'~()<>:\\"\/\[\]?{}@]+$/);
+/** Where a call goes: an extension or phone number as typed, or a sip: URI. */
+const TransferTarget = z
+  .string()
+  .trim()
+  .min(1)
+  .max(256)
+  .regex(/^(sips?:[^\s<>"]+|[0-9A-Za-z+*#().\s_-]+)$/, 'an extension, a phone number or a sip: URI');
 
 export const channels = {
   /** The window is ready for pushes; held pushes flow after this. */
@@ -73,11 +85,49 @@ export const channels = {
       .strict(),
     ImportReportSchema,
   ),
+
+  // ---- Calls. Every call is named by `callId`: the customer leg's SIP Call-ID, as in
+  // CallSummary.id. Actions return the call's summary after the action; the same
+  // summary is also pushed as `calls.changed`. An action the call's state does not
+  // allow (answer an ended call) fails with `invalid_input`; an unknown id with `not_found`.
+
+  /** Calls in progress (not ended), oldest first: what the call bar shows after a reload. */
+  'calls.list': channel(z.object({}).strict(), z.array(CallSummarySchema)),
+  /** Answer a ringing inbound call: the agent's desk phone is rung (auto-answer) and bridged to the caller. */
+  'calls.answer': channel(z.object({ callId: CallId }).strict(), CallSummarySchema),
+  /** Refuse a ringing call: busy → 486 Busy Here, decline → 603 Decline. Logged as rejected. */
+  'calls.reject': channel(z.object({ callId: CallId, reason: z.enum(['busy', 'decline']).default('busy') }).strict(), CallSummarySchema),
+  /** End a call in any state (ringing inbound counts as reject-busy; dialing is cancelled). */
+  'calls.hangup': channel(z.object({ callId: CallId }).strict(), CallSummarySchema),
+  /** Put the customer on hold (hold: true) or take them off it (false); state becomes held / active. */
+  'calls.hold': channel(z.object({ callId: CallId, hold: z.boolean() }).strict(), CallSummarySchema),
+  /** Send DTMF digits to the customer (SIP INFO application/dtmf-relay, one per digit), e.g. to an IVR. */
+  'calls.dtmf': channel(z.object({ callId: CallId, digits: z.string().regex(/^[0-9*#A-Da-d]{1,32}$/) }).strict(), CallSummarySchema),
+  /** Blind transfer: the customer is sent to `target` (an extension, number or sip: URI) and the agent leaves the call. */
+  'calls.transfer': channel(z.object({ callId: CallId, target: TransferTarget, mode: z.literal('blind').default('blind') }).strict(), CallSummarySchema),
+  /** Attended transfer, step 1: hold the customer and call `target` on the agent's phone; returns the consult call. */
+  'calls.consult': channel(z.object({ callId: CallId, target: TransferTarget }).strict(), CallSummarySchema),
+  /** Attended transfer, step 2: connect the customer to the consulted party; the agent leaves both. Returns the original call (ended, transferred). To abandon the consult instead, hang it up and resume the original. */
+  'calls.completeTransfer': channel(z.object({ callId: CallId, consultCallId: CallId }).strict(), CallSummarySchema),
+  /** Click-to-dial: ring the agent's desk phone, then the number (RFC 3725 third-party call control). */
+  'calls.dial': channel(z.object({ number: TransferTarget }).strict(), CallSummarySchema),
+  /** The call log, newest first; pass `nextCursor` back as `before` for older rows. */
+  'calls.log': channel(
+    z
+      .object({
+        limit: z.number().int().min(1).max(500).default(50),
+        before: z.number().int().positive().nullable().default(null),
+      })
+      .strict(),
+    CallLogPageSchema,
+  ),
 } as const;
 
 export const pushes = {
   'directory.importProgress': ImportProgressSchema,
   'status.changed': WorkstationStatusSchema,
+  /** A call appeared or changed (ringing with the caller's card, answered, held, ended with cause). */
+  'calls.changed': CallSummarySchema,
 } as const;
 
 export type Channel = keyof typeof channels;

@@ -140,11 +140,35 @@ export type ImportProgress = z.infer<typeof ImportProgressSchema>;
 
 export const CONNECTION_STATES = ['offline', 'connecting', 'online'] as const;
 export const AGENT_STATES = ['logged_out', 'ready', 'not_ready', 'ringing', 'on_call', 'wrap_up'] as const;
+export type AgentState = (typeof AGENT_STATES)[number];
+
+/**
+ * Why the line is not online, for the renderer to translate (null when registered):
+ * - not_configured: no SIP account in settings
+ * - no_password: the account's password is not in the secret store
+ * - registering: a REGISTER is on its way (first time, or after a failure)
+ * - auth_failed: the registrar refused the credentials (401/403/407 after digest)
+ * - unreachable: no answer from the registrar, or the drachtio server cannot be reached
+ * - rejected: the registrar answered with another failure (see connectionDetail)
+ * - edge_failed: the embedded SIP edge could not start (e.g. its port is taken)
+ */
+export const CONNECTION_REASONS = [
+  'not_configured',
+  'no_password',
+  'registering',
+  'auth_failed',
+  'unreachable',
+  'rejected',
+  'edge_failed',
+] as const;
+export type ConnectionReason = (typeof CONNECTION_REASONS)[number];
 
 export const WorkstationStatusSchema = z.object({
   connection: z.enum(CONNECTION_STATES),
-  /** Why the connection is not online (shown in the status bar), or null. */
+  /** Why the connection is not online, as the SIP detail (e.g. "403 Forbidden"), or null. */
   connectionDetail: z.string().nullable(),
+  /** Machine-readable reason behind `connection` (see CONNECTION_REASONS); null when online. Always sent by the core. */
+  connectionReason: z.enum(CONNECTION_REASONS).nullable().optional(),
   agentState: z.enum(AGENT_STATES),
 });
 export type WorkstationStatus = z.infer<typeof WorkstationStatusSchema>;
@@ -157,3 +181,98 @@ export const AppInfoSchema = z.object({
   status: WorkstationStatusSchema,
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;
+
+// ---- Calls (desk-phone mode: Zuoxi rings, the agent's own SIP phone carries the audio)
+
+export const CALL_DIRECTIONS = ['inbound', 'outbound'] as const;
+export type CallDirection = (typeof CALL_DIRECTIONS)[number];
+
+/**
+ * ringing: an inbound call waits for Answer/Reject. dialing: an outbound (click-to-dial
+ * or consult) call is being set up. active: talking. held: the customer is on hold.
+ * ended: final; the summary is sent once more with outcome and cause, then forgotten.
+ */
+export const CALL_STATES = ['ringing', 'dialing', 'active', 'held', 'ended'] as const;
+export type CallState = (typeof CALL_STATES)[number];
+
+export const CALL_OUTCOMES = ['answered', 'missed', 'rejected', 'transferred', 'failed'] as const;
+export type CallOutcome = (typeof CALL_OUTCOMES)[number];
+
+/**
+ * Why a call ended, for the renderer to translate; `endDetail` carries the SIP status
+ * when there is one (e.g. "486 Busy Here").
+ */
+export const CALL_END_CAUSES = [
+  'remote_hangup', // the customer hung up
+  'local_hangup', // the agent hung up (Zuoxi or the desk phone)
+  'caller_cancelled', // the customer gave up while it rang (missed)
+  'rejected', // the agent rejected (busy or decline)
+  'transferred', // blind or attended transfer completed
+  'desk_phone_failed', // the agent's phone did not answer the bridge
+  'remote_failed', // the customer's side failed or did not answer (outbound)
+  'shutdown', // Zuoxi stopped with the call up
+] as const;
+export type CallEndCause = (typeof CALL_END_CAUSES)[number];
+
+export const CallPartySchema = z.object({
+  /** The number or SIP user as signalled; null when the caller withheld it. */
+  number: z.string().nullable(),
+  /** The number in E.164 when it is a phone number, else null. */
+  e164: z.string().nullable(),
+  /** Caller-supplied display name (data, never markup); '' when none. */
+  displayName: z.string(),
+  /** The caller withheld their identity (anonymous): show "withheld", not a number. */
+  withheld: z.boolean(),
+});
+export type CallParty = z.infer<typeof CallPartySchema>;
+
+/** One call as the call bar shows it; pushed as `calls.changed` on every change. */
+export const CallSummarySchema = z.object({
+  /** The customer leg's SIP Call-ID: the id every calls.* channel takes. */
+  id: z.string(),
+  direction: z.enum(CALL_DIRECTIONS),
+  state: z.enum(CALL_STATES),
+  /** The customer (inbound: the caller; outbound: who we dialled). */
+  remote: CallPartySchema,
+  /** The number the customer dialled (inbound; which line/queue) or we dialled (outbound). */
+  dialled: z.string().nullable(),
+  /** The customer's card, looked up before the call is answered; null when unknown. */
+  card: ContactCardSchema.nullable(),
+  /** When it started ringing (inbound) or dialing (outbound), ISO 8601 with ms. */
+  ringAt: z.string(),
+  answerAt: z.string().nullable(),
+  endAt: z.string().nullable(),
+  outcome: z.enum(CALL_OUTCOMES).nullable(),
+  endCause: z.enum(CALL_END_CAUSES).nullable(),
+  /** SIP detail behind endCause or a failed action (e.g. "486 Busy Here"). */
+  endDetail: z.string().nullable(),
+  /** For a consult call (attended transfer): the id of the call it consults for. */
+  consultFor: z.string().nullable(),
+});
+export type CallSummary = z.infer<typeof CallSummarySchema>;
+
+/** One row of the call log (every offered call, whatever came of it). */
+export const CallLogEntrySchema = z.object({
+  id: z.number().int(),
+  callId: z.string(),
+  direction: z.enum(CALL_DIRECTIONS),
+  remoteNumber: z.string().nullable(),
+  remoteE164: z.string().nullable(),
+  remoteName: z.string(),
+  dialled: z.string().nullable(),
+  contactId: z.number().int().nullable(),
+  ringAt: z.string(),
+  answerAt: z.string().nullable(),
+  endAt: z.string(),
+  outcome: z.enum(CALL_OUTCOMES),
+  cause: z.enum(CALL_END_CAUSES),
+  causeDetail: z.string().nullable(),
+});
+export type CallLogEntry = z.infer<typeof CallLogEntrySchema>;
+
+export const CallLogPageSchema = z.object({
+  items: z.array(CallLogEntrySchema),
+  /** Pass back as `before` for the next (older) page; null when there is none. */
+  nextCursor: z.number().int().nullable(),
+});
+export type CallLogPage = z.infer<typeof CallLogPageSchema>;

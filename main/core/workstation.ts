@@ -1,12 +1,15 @@
 import path from 'node:path';
 import type { Handlers } from '../common/contract';
-import type { AppInfo, WorkstationStatus } from '../common/domain';
+import type { AgentState, AppInfo, WorkstationStatus } from '../common/domain';
+import { CallLog } from './calls/call-log';
+import { CallsService, type CallsServiceOptions } from './calls/calls-service';
 import { SettingsStore, type Settings } from './config/settings';
 import { DirectoryService } from './directory/directory-service';
 import { IpcRouter } from './ipc/router';
 import { PushHub } from './ipc/push-gate';
 import { RotatingFileSink, StructuredLogger, type Logger } from './log/logger';
 import { Database } from './store/database';
+import { MemorySecretProvider, type SecretProvider } from './secrets';
 import { migrate } from './store/migrations';
 
 export interface WorkstationOptions {
@@ -22,6 +25,10 @@ export interface WorkstationOptions {
   /** Defaults to a rotating file in `<dataDir>/logs`. */
   log?: Logger;
   clock?: () => Date;
+  /** Where the SIP password and other secrets come from; the shell passes the OS keychain. Defaults to memory. */
+  secrets?: SecretProvider;
+  /** Tuning for tests: fast SIP timers, short backoff. */
+  calls?: Partial<Pick<CallsServiceOptions, 'edgeTimers' | 'backoff' | 'timers' | 'lookupDeadlineMs' | 'transferTimeoutMs'>>;
 }
 
 /**
@@ -32,10 +39,11 @@ export interface WorkstationOptions {
 export class Workstation {
   private status: WorkstationStatus = {
     connection: 'offline',
-    // Issue 3's registration fills this in; until then there is no line to describe.
     connectionDetail: null,
+    connectionReason: 'not_configured',
     agentState: 'logged_out',
   };
+  readonly calls: CallsService;
 
   private constructor(
     readonly options: WorkstationOptions,
@@ -43,8 +51,28 @@ export class Workstation {
     readonly settings: SettingsStore,
     readonly db: Database,
     readonly directory: DirectoryService,
+    readonly secrets: SecretProvider,
+    clock: () => Date,
     private readonly closeLog: () => void,
   ) {
+    const current = () => this.settings.current;
+    this.calls = new CallsService({
+      ...options.calls,
+      settings: current,
+      secrets,
+      directory,
+      callLog: new CallLog(db, directory, log.child({ module: 'calls.log' })),
+      log,
+      now: clock,
+      publish: (summary) => {
+        this.hub.publish('calls.changed', summary);
+        this.updateAgentState();
+      },
+      onLineState: (line) => {
+        this.status = { ...this.status, ...line };
+        this.updateAgentState(true);
+      },
+    });
     this.router = new IpcRouter(buildHandlers(this), log.child({ module: 'ipc' }));
   }
 
@@ -77,8 +105,11 @@ export class Workstation {
       log.child({ module: 'directory' }),
       clock,
     );
-    const workstation = new Workstation(options, log, settings, db, directory, closeLog);
+    const secrets = options.secrets ?? new MemorySecretProvider();
+    const workstation = new Workstation(options, log, settings, db, directory, secrets, clock, closeLog);
     log.info('workstation.opened', { host: options.host, version: options.version });
+    // Registration runs in the background: the window opens at once and shows its progress.
+    void workstation.calls.start();
     return workstation;
   }
 
@@ -97,8 +128,23 @@ export class Workstation {
     this.hub.publish('status.changed', this.status);
   }
 
+  /**
+   * Calls drive the agent state until the work module (agent ready / not ready) takes it
+   * over: ringing while a call rings, on_call while one is up, else ready once registered.
+   */
+  private updateAgentState(force = false): void {
+    const calls = this.calls.list();
+    let agentState: AgentState;
+    if (calls.some((call) => call.state === 'active' || call.state === 'held' || call.state === 'dialing')) agentState = 'on_call';
+    else if (calls.some((call) => call.state === 'ringing')) agentState = 'ringing';
+    else agentState = this.status.connection === 'online' ? 'ready' : 'logged_out';
+    if (!force && agentState === this.status.agentState) return;
+    this.setStatus({ agentState });
+  }
+
   async close(): Promise<void> {
     this.log.info('workstation.closing');
+    await this.calls.stop();
     await this.db.close();
     this.closeLog();
   }
@@ -118,5 +164,16 @@ function buildHandlers(ws: Workstation): Handlers {
       ws.directory.import({ fileName, format, content: Buffer.from(contentBase64, 'base64') }, (progress) =>
         ws.hub.publish('directory.importProgress', progress),
       ),
+    'calls.list': async () => ws.calls.list(),
+    'calls.answer': ({ callId }) => ws.calls.answer(callId),
+    'calls.reject': ({ callId, reason }) => ws.calls.reject(callId, reason),
+    'calls.hangup': ({ callId }) => ws.calls.hangup(callId),
+    'calls.hold': ({ callId, hold }) => ws.calls.hold(callId, hold),
+    'calls.dtmf': ({ callId, digits }) => ws.calls.dtmf(callId, digits),
+    'calls.transfer': ({ callId, target }) => ws.calls.transfer(callId, target),
+    'calls.consult': ({ callId, target }) => ws.calls.consult(callId, target),
+    'calls.completeTransfer': ({ callId, consultCallId }) => ws.calls.completeTransfer(callId, consultCallId),
+    'calls.dial': ({ number }) => ws.calls.dial(number),
+    'calls.log': ({ limit, before }) => ws.calls.logPage(limit, before),
   };
 }

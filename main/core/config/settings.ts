@@ -9,17 +9,82 @@ import { LOG_LEVELS } from '../log/logger';
 // settings (made in the app, kept in the data dir) < managed policy from IT. Every
 // value knows the layer it came from, and a value IT set cannot be changed by the agent.
 
+const SIP_URI = /^sips?:[^\s<>"]+$/i;
+const port = z.number().int().min(0).max(65535);
+
+/**
+ * The agent's extension at the PBX. The password is not here: it lives in the secret
+ * provider under `passwordSecret`, asked for at each registration.
+ */
+export const SipAccountSchema = z
+  .object({
+    /** Where REGISTER and every out-of-dialog request go: the registrar / outbound proxy, e.g. sip:pbx.example.com:5060. */
+    registrar: z.string().regex(SIP_URI, 'a sip: URI such as sip:pbx.example.com:5060'),
+    /** The SIP domain (realm) of the extension: the host part of sip:8001@<domain>. */
+    domain: z.string().min(1).max(253),
+    /** The agent's extension (user part of the address of record). */
+    user: z.string().regex(/^[A-Za-z0-9._+-]{1,64}$/, 'an extension such as 8001'),
+    /** Digest user name when the PBX wants another than the extension. */
+    authUsername: z.string().min(1).max(128).nullable().default(null),
+    displayName: z.string().max(64).default(''),
+    transport: z.enum(['udp', 'tcp']).default('udp'),
+    /** Seconds asked for in REGISTER; refreshed at 80 % of what the registrar grants. */
+    registerExpires: z.number().int().min(10).max(86_400).default(300),
+    passwordSecret: z.string().min(1).max(100).default('sip.password'),
+  })
+  .strict();
+export type SipAccount = z.output<typeof SipAccountSchema>;
+
+/**
+ * How drachtio-srf reaches a SIP stack: Zuoxi's own embedded edge (the default, no
+ * server to install), or a drachtio-server the center runs. Call code is the same.
+ */
+export const SipEdgeSettingsSchema = z.discriminatedUnion('mode', [
+  z
+    .object({
+      mode: z.literal('embedded'),
+      /** 0.0.0.0 listens everywhere and advertises the first external IPv4. */
+      host: z.string().min(1).default('0.0.0.0'),
+      /** 0 picks a free port: registration tells the PBX where we are. */
+      udpPort: port.default(0),
+      tcpPort: port.default(0),
+    })
+    .strict(),
+  z
+    .object({
+      mode: z.literal('external'),
+      host: z.string().min(1),
+      port: port.default(9022),
+      /** The drachtio shared secret is a secret too: its name in the secret provider. */
+      secretName: z.string().min(1).max(100).default('drachtio.secret'),
+    })
+    .strict(),
+]);
+export type SipEdgeSettings = z.output<typeof SipEdgeSettingsSchema>;
+
 export const SettingsSchema = z.object({
   locale: LocaleSchema,
   /** ISO 3166 region for numbers typed without a country code. */
   defaultRegion: z.string().regex(/^[A-Z]{2}$/, 'a two-letter region code such as CN'),
   logLevel: z.enum(LOG_LEVELS),
+  /** null until someone configures the line: then the status says not_configured. */
+  sipAccount: SipAccountSchema.nullable(),
+  /** The agent's own SIP phone, which Zuoxi bridges answered calls to (desk-phone mode). */
+  deskPhoneUri: z.string().regex(SIP_URI, 'a sip: URI such as sip:desk-8001@192.168.1.20').nullable(),
+  sipEdge: SipEdgeSettingsSchema,
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingKey = keyof Settings;
 export type SettingLayer = 'default' | 'user' | 'policy';
 
-export const DEFAULT_SETTINGS: Settings = { locale: 'zh-CN', defaultRegion: 'CN', logLevel: 'info' };
+export const DEFAULT_SETTINGS: Settings = {
+  locale: 'zh-CN',
+  defaultRegion: 'CN',
+  logLevel: 'info',
+  sipAccount: null,
+  deskPhoneUri: null,
+  sipEdge: { mode: 'embedded', host: '0.0.0.0', udpPort: 0, tcpPort: 0 },
+};
 
 const PartialSettingsSchema = SettingsSchema.partial().strict();
 

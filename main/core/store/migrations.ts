@@ -2,6 +2,7 @@ import { ZuoxiError } from '../../common/errors';
 import type { Logger } from '../log/logger';
 import { Database, type DatabaseOptions, type SqlExecutor } from './database';
 import { directorySchema } from './migrations/001-directory';
+import { callLogSchema } from './migrations/002-calls';
 
 export interface Migration {
   /** 1, 2, 3, … in order; becomes `PRAGMA user_version` once applied. */
@@ -11,7 +12,7 @@ export interface Migration {
 }
 
 /** Every schema change, oldest first. Append only: a shipped migration never changes. */
-export const MIGRATIONS: readonly Migration[] = [directorySchema];
+export const MIGRATIONS: readonly Migration[] = [directorySchema, callLogSchema];
 
 export interface MigrationOutcome {
   from: number;
