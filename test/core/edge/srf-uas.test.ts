@@ -6,7 +6,7 @@ import { parseNameAddr, tagOf } from '../../../main/core/edge/sip/grammar';
 import type { SipRequest, SipResponse } from '../../../main/core/edge/sip/message';
 import { TcpPeer, UdpPeer } from './peers';
 import { request as parseRequest } from './helpers';
-import { answer, harness, loose, PEER_SDP, SDP, sleep, until, type Harness } from './srf-harness';
+import { answer, harness, loose, looseDialog, PEER_SDP, SDP, sleep, until, type Harness } from './srf-harness';
 
 let h: Harness;
 let peer: UdpPeer;
@@ -43,12 +43,21 @@ beforeEach(async () => {
           })
           .catch((err: { status?: number }) => events.push(`uas-error:${err.status}`));
       });
+      srf.use('subscribe', (req, res) => {
+        void srf.createUAS(req, res, { localSdp: '', headers: { Expires: '60' } }).then((dialog) => {
+          void looseDialog(dialog).request({
+            method: 'NOTIFY',
+            headers: { Event: 'presence', 'Subscription-State': 'active;expires=60', 'Content-Type': 'application/pidf+xml' },
+            body: '<presence entity="sip:agent@zuoxi"/>',
+          });
+        });
+      });
       loose(srf).options((req, res) => {
         events.push(`options:${req.get('Call-ID')}`);
         res.send(200, { headers: { Allow: 'INVITE, ACK, BYE, CANCEL, OPTIONS' } });
       });
     },
-    ['invite', 'options'],
+    ['invite', 'options', 'subscribe'],
   );
   peer = await UdpPeer.open();
 });
@@ -212,6 +221,26 @@ describe('srf as UAS behind the edge', () => {
     } finally {
       await tcp.close();
     }
+  });
+
+  it('accepts a SUBSCRIBE for srf and carries srf’s NOTIFY inside the new dialog', async () => {
+    peer.send(
+      `SUBSCRIBE sip:agent@127.0.0.1 SIP/2.0\nVia: SIP/2.0/UDP 127.0.0.1:${peer.port};branch=z9hG4bK-sub-1;rport\nMax-Forwards: 70\n` +
+        `From: <sip:supervisor@127.0.0.1>;tag=sup-1\nTo: <sip:agent@127.0.0.1>\nCall-ID: sub@test\nCSeq: 10 SUBSCRIBE\n` +
+        `Contact: <sip:supervisor@127.0.0.1:${peer.port}>\nEvent: presence\nExpires: 60\nContent-Length: 0\n\n`,
+      h.addresses.sip.udp!,
+    );
+    const accepted = await peer.response(202, 'SUBSCRIBE');
+    expect(accepted.headers.get('contact')).toBe(`<sip:127.0.0.1:${h.addresses.sip.udp}>`);
+    const notify = await peer.request('NOTIFY');
+    expect(notify.uri).toBe(`sip:supervisor@127.0.0.1:${peer.port}`);
+    expect(notify.headers.get('to')).toBe('<sip:supervisor@127.0.0.1>;tag=sup-1');
+    expect(notify.headers.get('from')).toBe(accepted.headers.get('to'));
+    expect(notify.headers.get('call-id')).toBe('sub@test');
+    expect(notify.headers.get('subscription-state')).toBe('active;expires=60');
+    expect(notify.body.toString()).toBe('<presence entity="sip:agent@zuoxi"/>');
+    peer.send(answer(notify, 200), h.addresses.sip.udp!);
+    expect(h.edge.status().dialogs).toBe(1);
   });
 
   it('lets srf end the call: its BYE goes to the caller’s Contact with the dialog’s tags and next CSeq', async () => {
