@@ -158,6 +158,22 @@ describe('grammar', () => {
     expect(parseNameAddr('<sip:a@b>;;')).toBeNull();
   });
 
+  it('accepts what real peers send although the grammar frowns on it', () => {
+    const result = parseDatagram(
+      crlf(
+        'INVITE sip:*97#@pbx_host.local SIP/2.0\n' +
+          'Via: SIP/2.0/UDP [2001:db8::5]:5060;branch=z9hG4bKv6;received=2001:db8::5;rport=5060\n' +
+          'From: 张三 <sip:1001@pbx_host.local>;tag=a\nTo: <sip:*97#@pbx_host.local>\nCall-ID: YWJj/ZGVm==@10.0.0.1\n' +
+          'CSeq: 1 INVITE\nDate: Fri, 01 Jan 2010 16:00:00 EST\nContent-Length: 0\n\n',
+      ),
+    );
+    if (!result.ok) throw new Error(result.error.reason);
+    expect(parseNameAddr(result.message.headers.get('from')!)?.display).toBe('张三');
+    expect(parseVia(result.message.headers.get('via')!)?.params.get('received')).toBe('2001:db8::5');
+    // …but a comma in an unquoted name is still wrong (RFC 4475 baddn).
+    expect(parseNameAddr('张, 三 <sip:1001@pbx>')).toBeNull();
+  });
+
   it('splits lists only outside quotes and brackets', () => {
     expect(splitList('"a, b" <sip:x@y;p=1,2>, <sip:z@w>')).toEqual(['"a, b" <sip:x@y;p=1,2>', '<sip:z@w>']);
   });

@@ -11,12 +11,11 @@ const charset = (chars: string): Set<string> => new Set(chars);
 
 const TOKEN = charset(`${ALPHANUM}-.!%*_+\`'~`);
 const UNRESERVED = charset(`${ALPHANUM}-_.!~*'()`);
-const USER_EXTRA = charset("&=+$,;?/");
+// '#' is not allowed unescaped, but phones send it (`sip:*97#@pbx`) and rejecting them helps no one.
+const USER_EXTRA = charset("&=+$,;?/#");
 const PASSWORD_EXTRA = charset('&=+$,');
 const PARAM_EXTRA = charset('[]/:&+$');
 const HEADER_EXTRA = charset('[]/?:+$');
-/** RFC 3261 `word`, used by Call-ID. */
-const WORD = charset(`${ALPHANUM}-.!%*_+\`'~()<>:\\"/[]?{}`);
 
 export function isToken(text: string): boolean {
   if (text.length === 0) return false;
@@ -68,8 +67,8 @@ export function isSipUri(uri: Uri): uri is SipUri {
 function validHost(host: string): boolean {
   if (host.startsWith('[')) return /^\[[0-9a-fA-F:.]+\]$/.test(host);
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) return host.split('.').every((n) => Number(n) <= 255);
-  // hostname: labels of alphanum and '-', optional trailing dot
-  return /^([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?\.)*[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?\.?$/.test(host);
+  // hostname: dot-separated labels of alphanum, '-' and (seen in the wild, e.g. Windows hosts) '_'
+  return /^[a-zA-Z0-9_]([a-zA-Z0-9_-]*[a-zA-Z0-9_])?(\.[a-zA-Z0-9_]([a-zA-Z0-9_-]*[a-zA-Z0-9_])?)*\.?$/.test(host);
 }
 
 function parsePort(text: string): number | null {
@@ -210,6 +209,16 @@ class Scanner {
     while (this.i < this.s.length && TOKEN.has(this.s[this.i]!)) this.i += 1;
     return this.i > start ? this.s.slice(start, this.i) : null;
   }
+  /**
+   * gen-value = token / host / quoted-string (quoted handled by the caller); also
+   * unbracketed IPv6 (`received=2001:db8::1`), which peers send although the
+   * grammar wants brackets.
+   */
+  paramValue(): string | null {
+    const start = this.i;
+    while (this.i < this.s.length && (TOKEN.has(this.s[this.i]!) || this.s[this.i] === ':')) this.i += 1;
+    return this.i > start ? this.s.slice(start, this.i) : null;
+  }
   /** A quoted-string including its quotes, or null if unterminated. */
   quoted(): string | null {
     if (this.s[this.i] !== '"') return null;
@@ -249,7 +258,7 @@ function parseHeaderParams(scanner: Scanner): ParamMap | null {
         if (close < 0) return null;
         value = scanner.s.slice(scanner.i, close + 1);
         scanner.i = close + 1;
-      } else value = scanner.token();
+      } else value = scanner.paramValue();
       if (value === null) return null;
     }
     params.set(name.toLowerCase(), value);
@@ -287,7 +296,9 @@ export function parseNameAddr(value: string): NameAddr | null {
     if (lt >= 0) {
       const words = scanner.s.slice(0, lt).trim();
       if (words.length > 0) {
-        if (!words.split(/[ \t]+/).every(isToken)) return null;
+        // Unquoted UTF-8 names (`张三 <sip:…>`) break the grammar but are common from
+        // Chinese PBXs; separators such as ',' still make the header invalid.
+        if (!words.split(/[ \t]+/).every((w) => [...w].every((ch) => TOKEN.has(ch) || ch.charCodeAt(0) > 0x7f))) return null;
         display = words;
       }
       scanner.i = lt;
@@ -399,17 +410,12 @@ export function parseCSeq(value: string): CSeq | null {
   return { seq, method: match[2]! };
 }
 
+/**
+ * RFC 3261 wants `word ["@" word]`, but real Call-IDs carry '=' padding and other
+ * octets; the edge only compares them, so anything visible and unspaced will do.
+ */
 export function isCallId(value: string): boolean {
-  const at = value.indexOf('@');
-  const parts = at < 0 ? [value] : [value.slice(0, at), value.slice(at + 1)];
-  return parts.every((part) => part.length > 0 && [...part].every((ch) => WORD.has(ch)));
-}
-
-/** RFC 3261 §20.17: rfc1123-date, which is always GMT. */
-export function isSipDate(value: string): boolean {
-  return /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(
-    value.trim(),
-  );
+  return value.length > 0 && [...value].every((ch) => ch > ' ' && ch !== '\x7f');
 }
 
 /** `type "/" subtype *( SEMI m-parameter )`. */

@@ -6,7 +6,6 @@
 import {
   isCallId,
   isMediaType,
-  isSipDate,
   isToken,
   parseCSeq,
   parseNameAddr,
@@ -131,8 +130,7 @@ function checkHeaders(headers: SipHeaders, kind: 'request' | 'response', method?
   if (expires !== undefined && !/^\d{1,10}$/.test(expires)) return ['bad-header', 'malformed Expires'];
   const contentType = headers.get('content-type');
   if (contentType !== undefined && !isMediaType(contentType)) return ['bad-header', 'malformed Content-Type'];
-  const date = headers.get('date');
-  if (date !== undefined && !isSipDate(date)) return ['bad-header', 'malformed Date'];
+  // A malformed Date (RFC 4475 baddate) is not rejected: the edge never reads it.
 
   const contacts = headers.values('contact');
   if (!(contacts.length === 1 && contacts[0] === '*') && !contacts.every((c) => parseNameAddr(c) !== null)) {
