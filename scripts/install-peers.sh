@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests drive for real: Chromium for the renderer's
-# end-to-end tests. Later issues add the SIP and directory peers here (kamailio,
-# baresip, sip-tester, slapd). Safe to run again: it installs only what is missing.
+# end-to-end tests; kamailio (registrar/proxy), baresip-core (the phones: its aufile,
+# sndfile and ctrl_tcp modules) and sip-tester (sipp) for the SIP tests. Later issues
+# add the directory peer here (slapd). Safe to run again: it installs only what is missing.
 set -euo pipefail
 
-packages=(chromium fonts-noto-cjk)
+packages=(chromium fonts-noto-cjk kamailio baresip-core sip-tester)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -29,7 +29,7 @@ export const SipAccountSchema = z
     displayName: z.string().max(64).default(''),
     transport: z.enum(['udp', 'tcp']).default('udp'),
     /** Seconds asked for in REGISTER; refreshed at 80 % of what the registrar grants. */
-    registerExpires: z.number().int().min(10).max(86_400).default(300),
+    registerExpires: z.number().int().min(5).max(86_400).default(300),
     passwordSecret: z.string().min(1).max(100).default('sip.password'),
   })
   .strict();
