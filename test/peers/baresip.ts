@@ -44,6 +44,7 @@ export class Baresip {
   private buffer = Buffer.alloc(0);
   private readonly replies = new Map<string, (reply: { ok: boolean; data: string }) => void>();
   private token = 0;
+  private since = 0;
 
   private constructor(
     readonly options: BaresipOptions,
@@ -68,7 +69,7 @@ export class Baresip {
     const config = [
       'poll_method epoll',
       `sip_listen 127.0.0.1:${sipPort}`,
-      'net_interface lo',
+      'net_interface 127.0.0.1',
       'call_local_timeout 120',
       'call_max_calls 4',
       // No sound card here: the player is a bridge to nowhere, the source a WAV file.
@@ -107,7 +108,7 @@ export class Baresip {
         10_000,
       );
       if (options.registrar) {
-        await until(async () => /\bOK\b/.test(await phone.command('reginfo')) || undefined, `baresip ${options.name} to register`, 10_000);
+        await until(async () => /\bOK\b/.test(stripAnsi(await phone.command('reginfo'))) || undefined, `baresip ${options.name} to register`, 10_000);
       }
     } catch (error) {
       await phone.stop();
@@ -185,7 +186,7 @@ export class Baresip {
   async waitForEvent(type: string, predicate: (event: BaresipEvent) => boolean = () => true, timeoutMs = 10_000): Promise<BaresipEvent> {
     const event = await until(
       () => {
-        const found = this.events.find((e) => e.type === type && !taken.has(e) && predicate(e));
+        const found = this.events.slice(this.since).find((e) => e.type === type && !taken.has(e) && predicate(e));
         if (found) taken.add(found);
         return found;
       },
@@ -197,8 +198,17 @@ export class Baresip {
     return event;
   }
 
+  /** Events from here on only: waitForEvent, seen and count ignore older ones (one test's events are not the next one's). */
+  forgetEvents(): void {
+    this.since = this.events.length;
+  }
+
   seen(type: string): boolean {
-    return this.events.some((e) => e.type === type);
+    return this.count(type) > 0;
+  }
+
+  count(type: string): number {
+    return this.events.slice(this.since).filter((e) => e.type === type).length;
   }
 
   dial(uri: string): Promise<string> {
@@ -245,3 +255,7 @@ export class Baresip {
 }
 
 const taken = new WeakSet<BaresipEvent>();
+
+function stripAnsi(text: string): string {
+  return text.replace(/\u001b\[[0-9;]*m/g, '');
+}

@@ -804,13 +804,14 @@ export class CallsService {
     if (!session.end(this.stamp(), outcome, cause, detail)) return;
     this.tracker.remove(session.id);
     this.log.info('calls.ended', { callId: session.id, outcome, cause, detail });
+    // Logged before it is pushed: a renderer that reloads the log on "ended" finds the row.
+    await session.lookup;
+    await this.options.callLog.record(session.summary());
     this.publish(session);
     if (session.consultFor) {
       const parent = this.tracker.get(session.consultFor);
       if (parent) await this.consultEnded(parent, session);
     }
-    await session.lookup;
-    await this.options.callLog.record(session.summary());
   }
 
   /** A call first known by a placeholder id takes the customer leg's Call-ID once there is one. */

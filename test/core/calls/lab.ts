@@ -128,6 +128,11 @@ export class Lab {
     return phone;
   }
 
+  /** Each test starts with the phones' event lists empty. */
+  forgetPhoneEvents(): void {
+    for (const phone of this.phones) phone.forgetEvents();
+  }
+
   /** The log as text, for greps and for failure messages. */
   get logText(): string {
     return this.sink.text;
