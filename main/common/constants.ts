@@ -17,6 +17,21 @@ export function isPush(name: unknown): name is PushName {
   return typeof name === 'string' && (PUSH_NAMES as readonly string[]).includes(name);
 }
 
+/**
+ * Why an import row was refused (or, for warnings, what was left out of it). The
+ * renderer translates the code; `detail` carries the verbatim part (numbers, names).
+ */
+export const IMPORT_ROW_PROBLEMS = [
+  'malformed_row',
+  'missing_name',
+  'no_number',
+  'no_valid_number',
+  'invalid_field',
+  'conflicting_contacts',
+  'merge_limit',
+  'invalid_number_dropped',
+] as const;
+
 /** The headless host's WebSocket: path, subprotocol, and the secret's carriers. */
 export const SOCKET_PATH = '/ipc';
 export const SOCKET_PROTOCOL = 'zuoxi.v1';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 // Domain shapes shared by core, shell and renderer. Caller-supplied text (names,
 // companies, notes, CRM fields) is plain data everywhere: nothing here is markup.
 
-import { LOCALES } from './constants';
+import { IMPORT_ROW_PROBLEMS, LOCALES } from './constants';
 
 export { LOCALES };
 export const LocaleSchema = z.enum(LOCALES);
@@ -112,6 +112,10 @@ export type ImportFormat = z.infer<typeof ImportFormatSchema>;
 export const ImportRowErrorSchema = z.object({
   /** 1-based row (CSV: data row after the header; vCard: card number). */
   row: z.number().int(),
+  code: z.enum(IMPORT_ROW_PROBLEMS),
+  /** The verbatim part of the reason (the numbers, the contact); may be empty. */
+  detail: z.string(),
+  /** The whole reason in English, for logs and exported reports. */
   reason: z.string(),
 });
 export type ImportRowError = z.infer<typeof ImportRowErrorSchema>;
@@ -125,7 +129,10 @@ export const ImportReportSchema = z.object({
   imported: z.number().int(),
   /** Rows that matched an existing contact by number and were merged into it. */
   merged: z.number().int(),
+  /** Rows not imported, each with its reason. */
   errors: z.array(ImportRowErrorSchema),
+  /** Rows imported with something left out (e.g. one of their numbers was not valid). */
+  warnings: z.array(ImportRowErrorSchema),
   /** Columns the importer did not recognise and ignored. */
   ignoredColumns: z.array(z.string()),
 });

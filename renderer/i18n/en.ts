@@ -116,6 +116,17 @@ export const en: Messages = {
     tooLarge: 'The file is too large (50 MB at most)',
     unreadable: 'The file could not be read',
     failed: 'Import failed',
+    warnedRows: 'Rows imported with something left out',
+    rowProblems: {
+      malformed_row: 'Malformed row: {{detail}}',
+      missing_name: 'No name',
+      no_number: 'No phone number',
+      no_valid_number: 'No valid phone number ({{detail}})',
+      invalid_field: 'A field is not acceptable: {{detail}}',
+      conflicting_contacts: 'Its numbers belong to different contacts ({{detail}})',
+      merge_limit: 'Could not merge: {{detail}}',
+      invalid_number_dropped: '"{{detail}}" is not a valid number and was left out',
+    },
   },
   common: {
     retry: 'Retry',

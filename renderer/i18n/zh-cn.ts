@@ -114,6 +114,17 @@ export const zhCN = {
     tooLarge: '文件过大（上限 50 MB）',
     unreadable: '无法读取该文件',
     failed: '导入失败',
+    warnedRows: '已导入但有内容被略过的行',
+    rowProblems: {
+      malformed_row: '格式错误：{{detail}}',
+      missing_name: '缺少姓名',
+      no_number: '没有电话号码',
+      no_valid_number: '没有有效的电话号码（{{detail}}）',
+      invalid_field: '内容不符合要求：{{detail}}',
+      conflicting_contacts: '号码分属不同的联系人（{{detail}}）',
+      merge_limit: '无法合并：{{detail}}',
+      invalid_number_dropped: '“{{detail}}”不是有效号码，已略过该号码',
+    },
   },
   common: {
     retry: '重试',

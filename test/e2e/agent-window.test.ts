@@ -48,6 +48,8 @@ test('imports a GBK CSV with progress and a per-row error report', async () => {
   const badRows = page.getByTestId('import-error-row');
   expect(await badRows.count()).toBe(1);
   expect(await badRows.first().getAttribute('data-row')).toBe('3');
+  expect(await badRows.first().getAttribute('data-code')).toBe('no_number');
+  expect(await badRows.first().innerText()).toContain('没有电话号码');
   await screenshot(page, '01-import-report-zh-CN');
 });
 

@@ -54,10 +54,22 @@ describe('DirectoryService.import', () => {
       imported: 4,
       merged: 1,
       errors: [
-        { row: 3, reason: 'missing name' },
-        { row: 4, reason: 'no valid phone number (12345)' },
-        { row: 7, reason: 'malformed row: 9 fields where the header has 8' },
-        { row: 8, reason: '"abc123" is not a valid phone number; the row was imported without it' },
+        { row: 3, code: 'missing_name', detail: '', reason: 'missing name' },
+        { row: 4, code: 'no_valid_number', detail: '12345', reason: 'no valid phone number (12345)' },
+        {
+          row: 7,
+          code: 'malformed_row',
+          detail: 'malformed row: 9 fields where the header has 8',
+          reason: 'malformed row: 9 fields where the header has 8',
+        },
+      ],
+      warnings: [
+        {
+          row: 8,
+          code: 'invalid_number_dropped',
+          detail: 'abc123',
+          reason: '"abc123" is not a valid phone number; the row was imported without it',
+        },
       ],
       ignoredColumns: ['微信'],
     });
@@ -94,7 +106,10 @@ describe('DirectoryService.import', () => {
     const a = await directory.saveContact(null, { name: 'A', numbers: [{ raw: '13800138000' }] });
     const b = await directory.saveContact(null, { name: 'B', numbers: [{ raw: '13900139000' }] });
     const report = await directory.import({ fileName: 'x.csv', content: csv('name,phone', 'AB,13800138000;13900139000') }, onProgress);
-    expect(report.errors).toEqual([{ row: 1, reason: `its numbers belong to different contacts (contact #${a.contact.id}, contact #${b.contact.id})` }]);
+    const owners = `contact #${a.contact.id}, contact #${b.contact.id}`;
+    expect(report.errors).toEqual([
+      { row: 1, code: 'conflicting_contacts', detail: owners, reason: `its numbers belong to different contacts (${owners})` },
+    ]);
     expect(report.merged).toBe(0);
     expect((await directory.card(a.contact.id)).contact.name).toBe('A');
   });
@@ -142,7 +157,7 @@ describe('DirectoryService.import', () => {
       ].join('\r\n'),
     );
     const report = await directory.import({ fileName: 'phone.vcf', content }, onProgress);
-    expect(report).toMatchObject({ format: 'vcard', totalRows: 2, imported: 1, errors: [{ row: 2, reason: 'no phone number' }], ignoredColumns: ['EMAIL'] });
+    expect(report).toMatchObject({ format: 'vcard', totalRows: 2, imported: 1, errors: [{ row: 2, code: 'no_number', detail: '', reason: 'no phone number' }], ignoredColumns: ['EMAIL'] });
     expect((await cardOf('01065529988'))?.contact).toMatchObject({
       name: '张三',
       company: '北京科技有限公司',

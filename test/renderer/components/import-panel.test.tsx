@@ -14,9 +14,10 @@ const report: ImportReport = {
   imported: 2,
   merged: 1,
   errors: [
-    { row: 2, reason: '缺少姓名' },
-    { row: 5, reason: '<img src=x onerror=alert(1)> is not a phone number' },
+    { row: 2, code: 'missing_name', detail: '', reason: 'missing name' },
+    { row: 5, code: 'no_valid_number', detail: '<img src=x onerror=alert(1)>', reason: 'no valid phone number' },
   ],
+  warnings: [{ row: 4, code: 'invalid_number_dropped', detail: '12', reason: '"12" is not a valid phone number' }],
   ignoredColumns: ['备注2'],
 };
 
@@ -51,8 +52,11 @@ describe('the import panel', () => {
     const rows = within(shown).getAllByTestId('import-error-row');
     expect(rows.map((row) => row.textContent)).toEqual([
       '第 2 行缺少姓名',
-      '第 5 行<img src=x onerror=alert(1)> is not a phone number',
+      '第 5 行没有有效的电话号码（<img src=x onerror=alert(1)>）',
     ]);
+    expect(rows[0]!.querySelector('[title]')).toHaveAttribute('title', 'missing name');
+    const warned = within(shown).getAllByTestId('import-warning-row');
+    expect(warned.map((row) => row.textContent)).toEqual(['第 4 行“12”不是有效号码，已略过该号码']);
     expect(view.container.querySelector('img')).toBeNull();
     expect(input).toBeEnabled();
     unwire();

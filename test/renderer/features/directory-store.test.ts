@@ -13,7 +13,8 @@ const report = (overrides: Partial<ImportReport> = {}): ImportReport => ({
   totalRows: 3,
   imported: 1,
   merged: 1,
-  errors: [{ row: 3, reason: '没有可用的电话号码' }],
+  errors: [{ row: 3, code: 'no_number', detail: '', reason: 'no phone number' }],
+  warnings: [],
   ignoredColumns: [],
   ...overrides,
 });

@@ -8,7 +8,7 @@ import { draftOf, normalizeNumbers, parseContactInput } from '../contact-draft';
 import { digitsOf, type PhoneNumberNormalizer } from '../phone-number';
 import { readCsv } from './csv-reader';
 import { planMerges, type CandidateRow } from './merge-plan';
-import { decodeText, detectFormat, type ParsedSource, type SourceContact, type SourceRow } from './source-file';
+import { decodeText, detectFormat, rowProblem, type ParsedSource, type SourceContact, type SourceRow } from './source-file';
 import { readVcard } from './vcard-reader';
 
 export interface ImportFile {
@@ -49,7 +49,17 @@ export class ContactImporter {
     const source = this.read(format, text);
     const total = source.rows.length;
     const now = this.clock().toISOString();
-    const report: ImportReport = { importId, format, encoding, totalRows: total, imported: 0, merged: 0, errors: [], ignoredColumns: source.ignoredColumns };
+    const report: ImportReport = {
+      importId,
+      format,
+      encoding,
+      totalRows: total,
+      imported: 0,
+      merged: 0,
+      errors: [],
+      warnings: [],
+      ignoredColumns: source.ignoredColumns,
+    };
     this.log.info('directory.import_started', { importId, format, encoding, totalRows: total });
     onProgress({ importId, processed: 0, total });
 
@@ -84,8 +94,8 @@ export class ContactImporter {
   private async importBatch(tx: SqlExecutor, rows: readonly SourceRow[], now: string, report: ImportReport): Promise<void> {
     const candidates: CandidateRow[] = [];
     for (const row of rows) {
-      if ('error' in row) report.errors.push({ row: row.row, reason: row.error });
-      else this.check(row.row, row.contact, candidates, report.errors);
+      if ('error' in row) report.errors.push(rowProblem(row.row, 'malformed_row', row.error, row.error));
+      else this.check(row.row, row.contact, candidates, report);
     }
     // Owners are read inside the transaction, so a number an earlier batch of this same
     // file wrote merges exactly like one that was already in the directory.
@@ -110,24 +120,32 @@ export class ContactImporter {
   }
 
   /** A row becomes a candidate, or an error; numbers that are not numbers are reported but do not sink a row that has a good one. */
-  private check(row: number, contact: SourceContact, candidates: CandidateRow[], errors: ImportRowError[]): void {
+  private check(row: number, contact: SourceContact, candidates: CandidateRow[], report: ImportReport): void {
+    const { errors, warnings } = report;
     if (contact.name.trim() === '') {
-      errors.push({ row, reason: 'missing name' });
+      errors.push(rowProblem(row, 'missing_name', '', 'missing name'));
       return;
     }
     // Cells like "-" or "无" are a spreadsheet's way of saying "no number", not a bad number.
     const numbers = contact.numbers.filter((number) => digitsOf(number.raw).length > 0);
     const { valid, invalid } = normalizeNumbers(numbers, this.normalizer);
     if (valid.length === 0) {
-      errors.push({ row, reason: invalid.length > 0 ? `no valid phone number (${invalid.join(', ')})` : 'no phone number' });
+      errors.push(
+        invalid.length > 0
+          ? rowProblem(row, 'no_valid_number', invalid.join(', '), `no valid phone number (${invalid.join(', ')})`)
+          : rowProblem(row, 'no_number', '', 'no phone number'),
+      );
       return;
     }
     const parsed = parseContactInput({ ...contact, numbers: valid.map(({ label, raw }) => ({ label, raw })) });
     if (!parsed.ok) {
-      errors.push({ row, reason: parsed.reason });
+      errors.push(rowProblem(row, 'invalid_field', parsed.reason, parsed.reason));
       return;
     }
     candidates.push({ row, draft: draftOf(parsed.input, valid) });
-    for (const raw of invalid) errors.push({ row, reason: `"${raw}" is not a valid phone number; the row was imported without it` });
+    for (const raw of invalid) {
+      warnings.push(rowProblem(row, 'invalid_number_dropped', raw, `"${raw}" is not a valid phone number; the row was imported without it`));
+    }
   }
 }
+

@@ -1,5 +1,6 @@
 import type { ImportRowError } from '../../../common/domain';
 import type { ContactFields, StoredContact } from '../../store/contact-repository';
+import { rowProblem } from './source-file';
 import { MAX_NUMBERS_PER_CONTACT, MAX_TAGS_PER_CONTACT, mergeFields, type ContactDraft, type DraftNumber } from '../contact-draft';
 
 export interface CandidateRow {
@@ -68,7 +69,8 @@ export function planMerges(
       if (entry !== null) targets.add(entry);
     }
     if (targets.size > 1) {
-      errors.push({ row, reason: `its numbers belong to different contacts (${[...targets].map((entry) => describe(contacts[entry])).join(', ')})` });
+      const owners = [...targets].map((entry) => describe(contacts[entry])).join(', ');
+      errors.push(rowProblem(row, 'conflicting_contacts', owners, `its numbers belong to different contacts (${owners})`));
       continue;
     }
     const [target] = targets;
@@ -85,7 +87,7 @@ export function planMerges(
     const mergedFields = mergeFields(entry.fields, fields);
     const refusal = limitExceeded(entry, added.length, mergedFields);
     if (refusal) {
-      errors.push({ row, reason: `merging into ${describe(entry)} ${refusal}` });
+      errors.push(rowProblem(row, 'merge_limit', `${describe(entry)} ${refusal}`, `merging into ${describe(entry)} ${refusal}`));
       continue;
     }
     entry.fields = mergedFields;

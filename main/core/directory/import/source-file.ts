@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import path from 'node:path';
 import iconv from 'iconv-lite';
-import type { ImportFormat } from '../../../common/domain';
+import type { ImportFormat, ImportRowError } from '../../../common/domain';
 
 /** One contact as a file states it, before any checking. */
 export interface SourceContact {
@@ -64,4 +64,8 @@ export function composeName(family: string, given: string): string {
 /** Splits a cell holding several values ("138…; 139…", "vip，重点"), dropping empties and repeats. */
 export function splitList(cell: string, separators: RegExp): string[] {
   return [...new Set(cell.split(separators).map((part) => part.trim()).filter((part) => part.length > 0))];
+}
+
+export function rowProblem(row: number, code: ImportRowError['code'], detail: string, reason: string): ImportRowError {
+  return { row, code, detail, reason };
 }

@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ImportReport } from '../../../../main/common/domain';
+import type { ImportReport, ImportRowError } from '../../../../main/common/domain';
 import { ErrorNote } from '../../../ui/error-note';
 import { useDirectoryStore, type ImportFailure } from '../store';
 
@@ -66,7 +66,6 @@ export function ImportPanel() {
 
 function ImportReportView({ fileName, report, onDismiss }: { fileName: string; report: ImportReport; onDismiss: () => void }) {
   const { t } = useTranslation();
-  const listed = report.errors.slice(0, MAX_LISTED_BAD_ROWS);
   const counts = [
     { label: t('import.totalRows'), value: report.totalRows, testId: 'import-total' },
     { label: t('import.imported'), value: report.imported, testId: 'import-imported' },
@@ -92,31 +91,39 @@ function ImportReportView({ fileName, report, onDismiss }: { fileName: string; r
         </p>
       )}
       {report.errors.length ? (
-        <>
-          <h4>
-            {t('import.badRows')} <span data-testid="import-error-count">{report.errors.length}</span>
-          </h4>
-          <ol className="bad-rows" data-testid="import-errors">
-            {listed.map((rowError, index) => (
-              <li key={`${rowError.row}-${index}`} data-testid="import-error-row" data-row={rowError.row}>
-                <span className="bad-row-number">{t('import.row', { row: rowError.row })}</span>
-                <span className="bad-row-reason" title={rowError.reason}>
-                  {rowError.reason}
-                </span>
-              </li>
-            ))}
-          </ol>
-          {report.errors.length > listed.length && (
-            <p className="muted">{t('import.moreBadRows', { count: report.errors.length - listed.length })}</p>
-          )}
-        </>
+        <RowProblems title={t('import.badRows')} problems={report.errors} kind="error" />
       ) : (
         <p className="muted">{t('import.noBadRows')}</p>
       )}
+      {report.warnings.length > 0 && <RowProblems title={t('import.warnedRows')} problems={report.warnings} kind="warning" />}
       <button type="button" className="link-button" onClick={onDismiss}>
         {t('common.dismiss')}
       </button>
     </section>
+  );
+}
+
+/** Each row's problem in the agent's language; the English reason stays in the tooltip. */
+function RowProblems({ title, problems, kind }: { title: string; problems: ImportRowError[]; kind: 'error' | 'warning' }) {
+  const { t } = useTranslation();
+  const listed = problems.slice(0, MAX_LISTED_BAD_ROWS);
+  return (
+    <>
+      <h4>
+        {title} <span data-testid={`import-${kind}-count`}>{problems.length}</span>
+      </h4>
+      <ol className="bad-rows" data-testid={`import-${kind}s`}>
+        {listed.map((problem, index) => (
+          <li key={`${problem.row}-${index}`} data-testid={`import-${kind}-row`} data-row={problem.row} data-code={problem.code}>
+            <span className="bad-row-number">{t('import.row', { row: problem.row })}</span>
+            <span className="bad-row-reason" title={problem.reason}>
+              {t(`import.rowProblems.${problem.code}`, { detail: problem.detail })}
+            </span>
+          </li>
+        ))}
+      </ol>
+      {problems.length > listed.length && <p className="muted">{t('import.moreBadRows', { count: problems.length - listed.length })}</p>}
+    </>
   );
 }
 
