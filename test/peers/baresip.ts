@@ -240,6 +240,26 @@ export class Baresip {
     return file ? fs.statSync(file).size : 0;
   }
 
+  /**
+   * The audio bit rates (both directions) on the status line baresip prints for the
+   * current call. baresip recomputes them every few seconds, so they say whether RTP
+   * flowed recently; unlike the recording, they survive a re-INVITE (baresip drops its
+   * decode filters, and so stops recording, when a re-INVITE changes the stream).
+   */
+  bitrates(): [number, number] | null {
+    const matches = [...this.log.slice(-4000).matchAll(/audio=(\d+)\/(\d+) \(bit\/s\)/g)];
+    const last = matches[matches.length - 1];
+    return last ? [Number(last[1]), Number(last[2])] : null;
+  }
+
+  /** Waits until the status line's bit rates satisfy `predicate` (both directions). */
+  waitForBitrates(predicate: (rates: [number, number]) => boolean, what: string, timeoutMs = 10_000): Promise<[number, number]> {
+    return until(() => {
+      const rates = this.bitrates();
+      return rates && predicate(rates) ? rates : undefined;
+    }, `baresip ${this.options.name}: ${what} (bit rates now ${JSON.stringify(this.bitrates())})`, timeoutMs);
+  }
+
   async stop(): Promise<void> {
     // "quit" unregisters first; a phone whose registrar is gone would wait for that, so SIGTERM/SIGKILL follow.
     if (this.socket && this.process.running) await this.command('quit', '', 500).catch(() => undefined);

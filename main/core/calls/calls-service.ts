@@ -786,7 +786,8 @@ export class CallsService {
     for (const request of session.pending) request.cancel();
     const consult = session.consult;
     session.consult = null;
-    const legs = [session.customer, consult ? null : session.desk].filter((leg): leg is Leg => leg !== null);
+    // A consult call borrows its parent's desk leg: ending the consult must not hang up the agent's phone.
+    const legs = [session.customer, session.consultFor ? null : session.desk].filter((leg): leg is Leg => leg !== null);
     for (const leg of legs) this.unlink(leg);
     await Promise.all(legs.map((leg) => leg.hangUp()));
     const outcome = session.answerAt !== null ? (cause === 'transferred' ? 'transferred' : 'answered') : session.direction === 'inbound' ? 'missed' : 'failed';
