@@ -6,7 +6,7 @@
  * re-INVITEs, INFOs and REFERs on those legs. Every call ends in the call log.
  */
 import { randomBytes } from 'node:crypto';
-import type { CallDirection, CallLogPage, CallSummary, ConnectionReason, WorkstationStatus } from '../../common/domain';
+import type { CallLogPage, CallSummary, ConnectionReason, WorkstationStatus } from '../../common/domain';
 import { ZuoxiError } from '../../common/errors';
 import type { SipAccount, SipEdgeSettings } from '../config/settings';
 import type { DirectoryService } from '../directory/directory-service';
@@ -20,7 +20,7 @@ import { CallSession, CallTracker, Leg } from './call-session';
 import { aorOf, proxyOf, Registration, type BackoffOptions, type LineStatus } from './registration';
 import { blackHoleAnswer, withDirection } from './sdp';
 import { SipStack, SipStackError } from './sip-stack';
-import { describeSipError, type DialogLike, type DigestCredentials, type SipRequestLike, type SipResponseLike, type SrfLike } from './srf-port';
+import { describeSipError, type DialogLike, type DigestCredentials, type SipRequestLike, type SipResponseLike, type SrfLike, type ThirdPartyOffer } from './srf-port';
 
 export interface CallsSettings {
   sipAccount: SipAccount | null;
@@ -319,9 +319,10 @@ export class CallsService {
     const session = this.session(callId);
     if (session.state === 'ringing' && session.direction === 'inbound') return this.reject(callId, 'busy');
     if (session.state === 'dialing') {
-      // Not queued: the dial in progress holds the queue until the INVITE is answered.
+      // Not queued: the set-up in progress holds the queue until the INVITE is answered.
       for (const request of session.pending) request.cancel();
       await this.conclude(session, 'failed', 'local_hangup');
+      if (!session.consultFor) await session.desk?.hangUp();
       return session.summary();
     }
     return session.run(async () => {
@@ -451,14 +452,13 @@ export class CallsService {
     return session.run(async () => {
       if ((session.state !== 'active' && session.state !== 'held') || !session.customer || !session.desk) throw notNow(session, 'consult');
       if (session.consult) throw new ZuoxiError('invalid_input', 'A consultation call is already in progress for this call');
+      const targetUri = this.targetUri(target);
       if (session.state === 'active') {
         await this.setHeld(session, true);
         this.publish(session);
       }
-      const desk = session.desk;
-      const targetUri = this.targetUri(target);
       const consult = new CallSession({
-        id: `consult-${randomBytes(8).toString('hex')}`,
+        id: newCallId(),
         direction: 'outbound',
         state: 'dialing',
         remote: { number: userOf(targetUri), e164: null, displayName: '', withheld: false },
@@ -469,31 +469,40 @@ export class CallsService {
       session.consult = consult;
       this.tracker.add(consult);
       this.publish(consult);
-      let dialog: DialogLike;
-      try {
-        dialog = await this.invite(consult, targetUri, { localSdp: withDirection(desk.dialog.remote.sdp, 'sendrecv'), headers: { From: this.agentFrom() } }, true);
-      } catch (error) {
-        session.consult = null;
-        await this.conclude(consult, 'failed', 'remote_failed', describeSipError(error));
-        return consult.summary();
-      }
-      const leg = new Leg('target', dialog, desk.dialog.remote.sdp);
-      // The consult call is known by its real Call-ID from here on.
-      this.tracker.remove(consult.id);
-      const real = this.rekey(consult, leg.callId);
-      session.consult = real;
-      real.customer = this.adopt(leg, real);
-      real.desk = desk;
-      await desk.offer(withDirection(dialog.remote.sdp, 'sendrecv'));
-      this.link(leg, desk);
-      // While consulting, the desk phone hanging up ends the consult and the held call with it.
-      desk.onGone = () => void this.deskGoneDuringConsult(session);
-      real.answerAt = this.stamp();
-      real.state = 'active';
-      this.log.info('calls.consulting', { callId, consultCallId: real.id });
-      this.publish(real);
-      return real.summary();
+      // The consult rings in the background; its pushes say when it is answered (or fails).
+      void consult.run(() => this.connectConsult(session, consult, targetUri)).catch((error: unknown) => this.failed(consult, error));
+      return consult.summary();
     });
+  }
+
+  private async connectConsult(session: CallSession, consult: CallSession, targetUri: string): Promise<void> {
+    const desk = session.desk!;
+    let dialog: DialogLike;
+    try {
+      dialog = await this.invite(consult, targetUri, {
+        localSdp: withDirection(desk.dialog.remote.sdp, 'sendrecv'),
+        headers: { From: this.agentFrom(), 'Call-ID': consult.id },
+      });
+    } catch (error) {
+      await this.conclude(consult, 'failed', consult.ended ? 'local_hangup' : 'remote_failed', describeSipError(error));
+      return;
+    }
+    const leg = new Leg('target', dialog, desk.dialog.remote.sdp);
+    if (consult.ended || session.ended || !desk.isUp) {
+      await leg.hangUp();
+      await this.conclude(consult, 'failed', 'local_hangup');
+      return;
+    }
+    consult.customer = this.adopt(leg, consult);
+    consult.desk = desk;
+    await desk.offer(withDirection(dialog.remote.sdp, 'sendrecv'));
+    this.link(leg, desk);
+    // While consulting, the desk phone hanging up ends the consult and the held call with it.
+    desk.onGone = () => void this.deskGoneDuringConsult(session);
+    consult.answerAt = this.stamp();
+    consult.state = 'active';
+    this.log.info('calls.consulting', { callId: session.id, consultCallId: consult.id });
+    this.publish(consult);
   }
 
   /** Attended transfer, step 2: customer and target are joined; the desk phone leaves. */
@@ -563,10 +572,11 @@ export class CallsService {
   async dial(number: string): Promise<CallSummary> {
     const deskUri = this.requireDeskPhone();
     this.requireAccount();
+    this.srf();
     const targetUri = this.targetUri(number);
-    const dialled = number.startsWith('sip') ? number : number.replace(/[^\d+*#A-Za-z]/g, '');
+    const dialled = /^sips?:/i.test(number) ? number : number.replace(/[^\d+*#A-Za-z]/g, '');
     const session = new CallSession({
-      id: `dial-${randomBytes(8).toString('hex')}`,
+      id: newCallId(),
       direction: 'outbound',
       state: 'dialing',
       remote: { number: userOf(targetUri), e164: null, displayName: '', withheld: false },
@@ -583,62 +593,66 @@ export class CallsService {
       }
     }
     this.publish(session);
-    return session.run(async () => {
-      let deskOffer;
-      try {
-        deskOffer = await this.srf().createUAC(
-          deskUri,
-          {
-            noAck: true,
-            headers: { From: `"${quote(session.remote.displayName || dialled)}" <sip:${dialled}@localhost>`, 'Call-Info': `<${aorOf(this.requireAccount())}>;answer-after=0`, 'Alert-Info': AUTO_ANSWER_ALERT },
-            ...this.routeTo(deskUri),
-          },
-          this.progress(session),
-        );
-      } catch (error) {
-        await this.conclude(session, 'failed', 'desk_phone_failed', describeSipError(error));
-        return session.summary();
-      }
-      const deskDialog = await deskOffer.ack(blackHoleAnswer(deskOffer.sdp, String(Date.now())));
-      const desk = new Leg('desk', deskDialog, blackHoleAnswer(deskOffer.sdp, '0'));
-      if (session.ended) {
-        await desk.hangUp();
-        return session.summary();
-      }
-      session.desk = desk;
-      desk.onGone = () => void this.finishDialing(session, 'local_hangup');
-      let customer: DialogLike;
-      try {
-        customer = await this.invite(session, targetUri, { localSdp: deskOffer.sdp, headers: { From: this.agentFrom() } }, true);
-      } catch (error) {
-        await desk.hangUp();
-        await this.conclude(session, 'failed', session.ended ? 'local_hangup' : 'remote_failed', describeSipError(error));
-        return session.summary();
-      }
-      const leg = new Leg('customer', customer, deskOffer.sdp);
-      if (session.ended) {
-        await leg.hangUp();
-        await desk.hangUp();
-        return session.summary();
-      }
-      this.tracker.remove(session.id);
-      const real = this.rekey(session, leg.callId);
-      real.desk = desk;
-      real.customer = this.adopt(leg, real);
-      this.adopt(desk, real);
-      await desk.offer(withDirection(customer.remote.sdp, 'sendrecv'));
-      this.link(leg, desk);
-      real.answerAt = this.stamp();
-      real.state = 'active';
-      this.log.info('calls.connected', { callId: real.id, direction: 'outbound' });
-      this.publish(real);
-      return real.summary();
-    });
+    // Both phones ring in the background; the pushes tell the call bar how it goes.
+    void session.run(() => this.connectDial(session, deskUri, targetUri)).catch((error: unknown) => this.failed(session, error));
+    return session.summary();
   }
 
-  private async finishDialing(session: CallSession, cause: 'local_hangup'): Promise<void> {
-    for (const request of session.pending) request.cancel();
-    await this.conclude(session, 'failed', cause);
+  private async connectDial(session: CallSession, deskUri: string, targetUri: string): Promise<void> {
+    let deskOffer: ThirdPartyOffer;
+    try {
+      deskOffer = await this.srf().createUAC(
+        deskUri,
+        {
+          noAck: true,
+          headers: {
+            From: `"${quote(session.remote.displayName || session.dialled || '')}" <sip:${encodeURIComponent(session.remote.number ?? 'unknown')}@localhost>`,
+            'Call-Info': `<${aorOf(this.requireAccount())}>;answer-after=0`,
+            'Alert-Info': AUTO_ANSWER_ALERT,
+          },
+          ...this.routeTo(deskUri),
+        },
+        this.progress(session),
+      );
+    } catch (error) {
+      await this.conclude(session, 'failed', session.ended ? 'local_hangup' : 'desk_phone_failed', describeSipError(error));
+      return;
+    }
+    const hole = blackHoleAnswer(deskOffer.sdp, String(Date.now()));
+    const desk = new Leg('desk', await deskOffer.ack(hole), hole);
+    if (session.ended) {
+      await desk.hangUp();
+      return;
+    }
+    session.desk = this.adopt(desk, session);
+    let customer: DialogLike;
+    try {
+      customer = await this.invite(session, targetUri, { localSdp: deskOffer.sdp, headers: { From: this.agentFrom(), 'Call-ID': session.id } });
+    } catch (error) {
+      await desk.hangUp();
+      await this.conclude(session, 'failed', session.ended ? 'local_hangup' : 'remote_failed', describeSipError(error));
+      return;
+    }
+    const leg = new Leg('customer', customer, deskOffer.sdp);
+    if (session.ended) {
+      await leg.hangUp();
+      await desk.hangUp();
+      return;
+    }
+    session.customer = this.adopt(leg, session);
+    await desk.offer(withDirection(customer.remote.sdp, 'sendrecv'));
+    this.link(leg, desk);
+    session.answerAt = this.stamp();
+    session.state = 'active';
+    this.log.info('calls.connected', { callId: session.id, direction: 'outbound' });
+    this.publish(session);
+  }
+
+  /** A background set-up that threw (a bug or a dead line): the call ends as failed, never hangs in dialing. */
+  private async failed(session: CallSession, error: unknown): Promise<void> {
+    this.log.error('calls.setup_failed', { callId: session.id, error });
+    await Promise.all([session.customer?.hangUp(), session.consultFor ? undefined : session.desk?.hangUp()]);
+    await this.conclude(session, 'failed', 'remote_failed', describeSipError(error));
   }
 
   // ---- Plumbing
@@ -696,9 +710,10 @@ export class CallsService {
   }
 
   /** INVITEs `uri` for `session`, remembering the request so ending the call can CANCEL it. */
-  private async invite(session: CallSession, uri: string, opts: { localSdp: string; headers: Record<string, string> }, withAuth = false): Promise<DialogLike> {
+  private async invite(session: CallSession, uri: string, opts: { localSdp: string; headers: Record<string, string> }): Promise<DialogLike> {
     const route = this.routeTo(uri);
-    const auth = withAuth || route.proxy ? await this.credentials() : {};
+    // The PBX challenges INVITEs from our extension; a desk phone reached directly does not.
+    const auth = route.proxy ? await this.credentials() : {};
     const sent: SipRequestLike[] = [];
     try {
       return await this.srf().createUAC(uri, { ...opts, ...route, ...auth }, {
@@ -776,7 +791,9 @@ export class CallsService {
     if (session.ended) return;
     const cause = leg.name === 'desk' ? 'local_hangup' : 'remote_hangup';
     this.log.info('calls.leg_gone', { callId: session.id, leg: leg.name });
-    void session.run(() => this.finish(session, cause));
+    // A call still being set up holds its queue until the other phone answers: end it now.
+    if (session.state === 'dialing') void this.finish(session, cause);
+    else void session.run(() => this.finish(session, cause));
   }
 
   /** Hangs up every leg of an answered (or any) call and concludes it. */
@@ -815,26 +832,6 @@ export class CallsService {
     }
   }
 
-  /** A call first known by a placeholder id takes the customer leg's Call-ID once there is one. */
-  private rekey(session: CallSession, callId: string): CallSession {
-    const real = new CallSession({
-      id: callId,
-      direction: session.direction as CallDirection,
-      state: session.state,
-      remote: session.remote,
-      dialled: session.dialled,
-      ringAt: session.ringAt,
-      consultFor: session.consultFor,
-    });
-    real.card = session.card;
-    // The placeholder is gone for good: tell the renderer it was replaced, not ended.
-    session.state = 'ended';
-    session.endAt = this.stamp();
-    this.tracker.remove(session.id);
-    this.tracker.add(real);
-    return real;
-  }
-
   private publish(session: CallSession): void {
     this.options.publish(session.summary());
   }
@@ -842,6 +839,11 @@ export class CallsService {
   private stamp(): string {
     return this.options.now().toISOString();
   }
+}
+
+/** Outbound calls get their Call-ID from us, so the id the renderer first sees is the call's for good. */
+function newCallId(): string {
+  return `${randomBytes(16).toString('hex')}@zuoxi`;
 }
 
 function notNow(session: CallSession, action: string): ZuoxiError {

@@ -100,8 +100,10 @@ describe('in a call', () => {
 
   it('attended transfer: consult the colleague on the desk phone, then join the customer to them', async () => {
     const call = await answeredCall();
-    const consult = await lab.invoke('calls.consult', { callId: call.id, target: COLLEAGUE.user });
-    expect(consult).toMatchObject({ direction: 'outbound', state: 'active', consultFor: call.id, dialled: COLLEAGUE.user });
+    const dialing = await lab.invoke('calls.consult', { callId: call.id, target: COLLEAGUE.user });
+    expect(dialing).toMatchObject({ direction: 'outbound', state: 'dialing', consultFor: call.id, dialled: COLLEAGUE.user });
+    const consult = await lab.waitForCall((c) => c.id === dialing.id && c.state === 'active', 'the colleague to answer the consult');
+    expect(consult.answerAt).not.toBeNull();
     expect(lab.callPushes().some((c) => c.id === call.id && c.state === 'held')).toBe(true);
     await colleague.waitForEvent('CALL_ESTABLISHED');
     // Agent and colleague talk (the colleague's fresh call records the desk's tone); the customer, on hold, hears neither.
@@ -128,7 +130,8 @@ describe('in a call', () => {
 
   it('a consult that is hung up returns to the held customer, who can be resumed', async () => {
     const call = await answeredCall();
-    const consult = await lab.invoke('calls.consult', { callId: call.id, target: COLLEAGUE.user });
+    const dialing = await lab.invoke('calls.consult', { callId: call.id, target: COLLEAGUE.user });
+    const consult = await lab.waitForCall((c) => c.id === dialing.id && c.state === 'active', 'the consult to connect');
     await colleague.waitForEvent('CALL_ESTABLISHED');
     const ended = await lab.invoke('calls.hangup', { callId: consult.id });
     expect(ended).toMatchObject({ state: 'ended', outcome: 'answered', endCause: 'local_hangup' });
