@@ -1,4 +1,6 @@
 import { useTranslation } from 'react-i18next';
+import { CallBar } from '../features/calls/components/call-bar';
+import { DialPad } from '../features/calls/components/dial-pad';
 import { CallerCard } from '../features/directory/components/caller-card';
 import { ContactSearch } from '../features/directory/components/contact-search';
 import { HistoryTimeline } from '../features/directory/components/history-timeline';
@@ -12,9 +14,11 @@ export function AgentWindow() {
   return (
     <div className="agent-window">
       <StatusBar />
+      <CallBar />
       <main className="workspace" aria-label={t('app.workspace')}>
         <aside className="sidebar">
           <ContactSearch />
+          <DialPad />
           <ImportPanel />
         </aside>
         <div className="detail">

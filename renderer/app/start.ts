@@ -1,4 +1,6 @@
 import { call, toFailure } from '../api';
+import { useCallsStore } from '../features/calls/store';
+import { useDirectoryStore } from '../features/directory/store';
 import { useLocaleStore } from '../features/locale/store';
 import { useStatusStore } from '../features/status/store';
 import { wirePushes } from './wire-pushes';
@@ -6,7 +8,7 @@ import { wirePushes } from './wire-pushes';
 /**
  * Subscribes first, then says app.ready: the core releases pushes it held during
  * start-up (a call ringing while the window loaded) right after that reply, and
- * they must find their listeners in place.
+ * they must find their listeners in place. Then reads the calls already in progress.
  */
 export async function start(): Promise<() => void> {
   const unwire = wirePushes();
@@ -16,6 +18,12 @@ export async function start(): Promise<() => void> {
     await useLocaleStore.getState().adopt(info.locale);
   } catch (error) {
     useStatusStore.getState().setStartError(toFailure(error));
+    return unwire;
   }
+  // After a reload a call may already be ringing: its caller pops as if it had just rung.
+  await useCallsStore.getState().load();
+  const { calls } = useCallsStore.getState();
+  const ringing = calls.find((c) => c.direction === 'inbound' && c.state === 'ringing') ?? calls[0];
+  if (ringing) void useDirectoryStore.getState().popCaller(ringing);
   return unwire;
 }

@@ -1,4 +1,5 @@
 import { api } from '../api';
+import { useCallsStore } from '../features/calls/store';
 import { useDirectoryStore } from '../features/directory/store';
 import { useStatusStore } from '../features/status/store';
 
@@ -7,10 +8,28 @@ import { useStatusStore } from '../features/status/store';
  * what reacts to the core can be read in one screen. Returns an unsubscribe function.
  */
 export function wirePushes(): () => void {
+  let linkWasDown = false;
   const unsubscribers = [
     api.on('status.changed', (status) => useStatusStore.getState().applyStatus(status)),
     api.on('directory.importProgress', (progress) => useDirectoryStore.getState().applyImportProgress(progress)),
-    api.onLink((link) => useStatusStore.getState().setLink(link)),
+    api.on('calls.changed', (call) => {
+      const update = useCallsStore.getState().applyCall(call);
+      const directory = useDirectoryStore.getState();
+      // The screen pop: the caller's card (or "unknown caller") shows while it still rings.
+      if (update.pop === 'ring') void directory.popCaller(call);
+      else if (update.pop === 'card') void directory.popCaller(call, { ifShowingUnknown: true });
+      // The core logs the call on the contact's history before it pushes the end.
+      if (update.kind === 'ended' && call.card) void directory.refreshContact(call.card.contact.id);
+    }),
+    api.onLink((link) => {
+      useStatusStore.getState().setLink(link);
+      // Calls pushed while the link was down are lost: read what is in progress now.
+      if (link === 'down') linkWasDown = true;
+      else if (linkWasDown) {
+        linkWasDown = false;
+        void useCallsStore.getState().load();
+      }
+    }),
   ];
   return () => {
     for (const unsubscribe of unsubscribers) unsubscribe();

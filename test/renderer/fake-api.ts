@@ -1,7 +1,8 @@
 import type { ArgsIn, Channel, Push, PushPayload, Result, ZuoxiApi } from '../../main/common/contract';
-import type { ContactCard, ContactSummary, Interaction, InteractionKind } from '../../main/common/domain';
+import type { CallSummary, ContactCard, ContactSummary, Interaction, InteractionKind } from '../../main/common/domain';
 import { isZuoxiError, type Reply } from '../../main/common/errors';
 import { installTransport } from '../../renderer/api';
+import { initialCalls, useCallsStore } from '../../renderer/features/calls/store';
 import { initialDirectory, useDirectoryStore } from '../../renderer/features/directory/store';
 import { initialLocale, useLocaleStore } from '../../renderer/features/locale/store';
 import { initialStatus, useStatusStore } from '../../renderer/features/status/store';
@@ -52,11 +53,15 @@ export class FakeZuoxiApi implements ZuoxiApi {
   }
 }
 
-/** Installs a fresh fake as the transport and puts every store and i18n back to their start. */
+/**
+ * Installs a fresh fake as the transport and puts every store and i18n back to their
+ * start. No call is in progress unless the test's own `calls.list` says otherwise.
+ */
 export async function freshApi(handlers: FakeHandlers = {}): Promise<FakeZuoxiApi> {
-  const fake = new FakeZuoxiApi(handlers);
+  const fake = new FakeZuoxiApi({ 'calls.list': () => [], ...handlers });
   installTransport(fake);
   useDirectoryStore.setState(initialDirectory);
+  useCallsStore.setState(initialCalls);
   useStatusStore.setState(initialStatus);
   useLocaleStore.setState(initialLocale);
   await i18n.changeLanguage('zh-CN');
@@ -111,4 +116,24 @@ export function contactCard(id: number, overrides: Partial<ContactCard['contact'
 
 export function summary(id: number, name: string): ContactSummary {
   return { id, name, company: `公司 ${id}`, tier: '', tags: [], numbers: [`+86138000000${id}`] };
+}
+
+/** A call as the core pushes it: inbound and ringing unless told otherwise. */
+export function callSummary(id: string, overrides: Partial<CallSummary> = {}): CallSummary {
+  return {
+    id,
+    direction: 'inbound',
+    state: 'ringing',
+    remote: { number: '13800138000', e164: '+8613800138000', displayName: '', withheld: false },
+    dialled: '8001',
+    card: null,
+    ringAt: new Date(Date.now() - 5_000).toISOString(),
+    answerAt: null,
+    endAt: null,
+    outcome: null,
+    endCause: null,
+    endDetail: null,
+    consultFor: null,
+    ...overrides,
+  };
 }

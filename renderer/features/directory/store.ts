@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type {
+  CallSummary,
   ContactCard,
   ContactSummary,
   ImportProgress,
@@ -41,6 +42,16 @@ export interface HistoryData {
   error: Failure | null;
 }
 
+/** A caller the directory does not know: the number (or that it was withheld) is all there is. */
+export interface UnknownCaller {
+  callId: string;
+  number: string | null;
+  e164: string | null;
+  /** Caller-supplied, shown as text. */
+  displayName: string;
+  withheld: boolean;
+}
+
 export interface NoteData {
   saving: boolean;
   error: Failure | null;
@@ -63,6 +74,8 @@ export interface DirectoryData {
   history: HistoryData;
   note: NoteData;
   import: ImportData;
+  /** Shown instead of a card when a call rings from a number no contact has. */
+  unknownCaller: UnknownCaller | null;
 }
 
 export interface DirectoryState extends DirectoryData {
@@ -70,6 +83,15 @@ export interface DirectoryState extends DirectoryData {
   runSearch(query: string): Promise<void>;
   clearSearch(): void;
   openContact(contactId: number): Promise<void>;
+  /**
+   * The screen pop: a ringing (or dialled) call's card becomes the open card — the
+   * core looked it up before anyone answered — or, when no contact has the number,
+   * the unknown-caller view. `ifShowingUnknown` pops only over that call's own
+   * unknown-caller view (its card arrived late), never over what the agent opened since.
+   */
+  popCaller(call: CallSummary, options?: { ifShowingUnknown?: boolean }): Promise<void>;
+  /** Reloads the open card and its newest history if it is `contactId` (a call with them just ended). */
+  refreshContact(contactId: number): Promise<void>;
   loadOlderHistory(): Promise<void>;
   addNote(summary: string): Promise<boolean>;
   importFile(file: File): Promise<void>;
@@ -87,6 +109,7 @@ export const initialDirectory: DirectoryData = {
   history: noHistory,
   note: { saving: false, error: null },
   import: { phase: 'idle' },
+  unknownCaller: null,
 };
 
 export const useDirectoryStore = create<DirectoryState>()((set, get) => {
@@ -137,8 +160,55 @@ export const useDirectoryStore = create<DirectoryState>()((set, get) => {
         card: { ...noCard, contactId },
         history: { ...noHistory, contactId },
         note: { saving: false, error: null },
+        unknownCaller: null,
       });
       await Promise.all([loadCard(contactId, seq, false), get().loadOlderHistory()]);
+    },
+
+    popCaller: async (call, options = {}) => {
+      if (options.ifShowingUnknown && get().unknownCaller?.callId !== call.id) return;
+      const card = call.card;
+      if (!card) {
+        contactSeq += 1;
+        const { number, e164, displayName, withheld } = call.remote;
+        set({
+          card: noCard,
+          history: noHistory,
+          note: { saving: false, error: null },
+          unknownCaller: { callId: call.id, number, e164, displayName, withheld },
+        });
+        return;
+      }
+      const contactId = card.contact.id;
+      if (get().card.contactId === contactId) {
+        // Already open (the agent dialled from it, or it popped before): fresher data, same history.
+        set({ card: { contactId, card, loading: false, error: null }, unknownCaller: null });
+        return;
+      }
+      contactSeq += 1;
+      set({
+        card: { contactId, card, loading: false, error: null },
+        history: { ...noHistory, contactId },
+        note: { saving: false, error: null },
+        unknownCaller: null,
+      });
+      await get().loadOlderHistory();
+    },
+
+    refreshContact: async (contactId) => {
+      if (get().card.contactId !== contactId) return;
+      // A new sequence drops pages still in flight for the old view of this history.
+      const seq = ++contactSeq;
+      const cardLoad = loadCard(contactId, seq, true);
+      try {
+        const page = await call('directory.history', { contactId, before: null, limit: HISTORY_PAGE_SIZE });
+        if (seq === contactSeq) {
+          set({ history: { contactId, items: page.items, nextCursor: page.nextCursor, loaded: true, loading: false, error: null } });
+        }
+      } catch (error) {
+        if (seq === contactSeq) setHistory({ loading: false, error: toFailure(error) });
+      }
+      await cardLoad;
     },
 
     loadOlderHistory: async () => {

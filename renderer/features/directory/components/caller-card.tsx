@@ -1,8 +1,10 @@
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import type { Interaction } from '../../../../main/common/domain';
+import type { Interaction, PhoneNumber } from '../../../../main/common/domain';
 import { ErrorNote } from '../../../ui/error-note';
-import { useDirectoryStore } from '../store';
+import { isDiallable } from '../../calls/call-rules';
+import { DialButton } from '../../calls/components/dial-button';
+import { useDirectoryStore, type UnknownCaller } from '../store';
 import { InteractionLine } from './interaction-line';
 import { NoteForm } from './note-form';
 
@@ -15,11 +17,22 @@ function numberLabel(label: string, t: TFunction): string {
   return (KNOWN_NUMBER_LABELS as readonly string[]).includes(key) ? t(`card.numberLabel.${key as KnownNumberLabel}`) : label;
 }
 
+/**
+ * What click-to-dial sends: the number as the center stored it (national format, which
+ * is what PBX dial plans here expect), or its E.164 form when the stored text is not
+ * something a phone could dial (a note like "转 8001").
+ */
+export function dialStringOf(number: PhoneNumber): string {
+  return isDiallable(number.raw) ? number.raw.trim() : number.e164;
+}
+
 export function CallerCard() {
   const { t } = useTranslation();
   const { contactId, card, loading, error } = useDirectoryStore((state) => state.card);
+  const unknownCaller = useDirectoryStore((state) => state.unknownCaller);
   const openContact = useDirectoryStore((state) => state.openContact);
 
+  if (contactId === null && unknownCaller) return <UnknownCallerView caller={unknownCaller} />;
   if (contactId === null) {
     return (
       <section className="caller-card caller-card-empty" data-testid="caller-card-empty" aria-label={t('card.region')}>
@@ -61,6 +74,7 @@ export function CallerCard() {
               <li key={`${number.e164}-${index}`} className="phone-number">
                 <span className="phone-number-label">{numberLabel(number.label, t)}</span>
                 <span className="phone-number-value">{number.e164 || number.raw}</span>
+                <DialButton number={dialStringOf(number)} />
               </li>
             ))}
           </ul>
@@ -104,6 +118,37 @@ export function CallerCard() {
         />
       </div>
       <NoteForm />
+    </section>
+  );
+}
+
+/** A ringing caller no contact has: what their phone said, and a way to call them back. */
+function UnknownCallerView({ caller }: { caller: UnknownCaller }) {
+  const { t } = useTranslation();
+  const number = caller.withheld ? null : caller.number;
+  return (
+    <section className="caller-card caller-unknown" data-testid="caller-unknown" aria-label={t('card.region')}>
+      <header className="caller-card-header">
+        <h2 className="caller-card-name">{t('card.unknown.title')}</h2>
+      </header>
+      <p className="muted">{t('card.unknown.hint')}</p>
+      <dl className="caller-card-fields">
+        <dt>{t('card.unknown.number')}</dt>
+        <dd className="phone-number">
+          <span className="phone-number-value" data-testid="caller-unknown-number" data-withheld={caller.withheld ? 'true' : undefined}>
+            {caller.withheld ? t('calls.withheld') : (number ?? t('calls.noNumber'))}
+          </span>
+          {number && <DialButton number={number} />}
+        </dd>
+        {caller.displayName && (
+          <>
+            <dt>{t('card.unknown.shownName')}</dt>
+            <dd className="ellipsis" data-testid="caller-unknown-name" title={caller.displayName}>
+              {caller.displayName}
+            </dd>
+          </>
+        )}
+      </dl>
     </section>
   );
 }

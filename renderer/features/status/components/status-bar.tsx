@@ -7,11 +7,14 @@ export function StatusBar() {
   const { t } = useTranslation();
   const connection = useStatusStore((state) => state.connection);
   const connectionDetail = useStatusStore((state) => state.connectionDetail);
+  const connectionReason = useStatusStore((state) => state.connectionReason);
   const agentState = useStatusStore((state) => state.agentState);
   const link = useStatusStore((state) => state.link);
   const version = useStatusStore((state) => state.version);
   const startError = useStatusStore((state) => state.startError);
   const localeSaveError = useLocaleStore((state) => state.saveError);
+  // Online needs no reason from the core; saying "registered" tells the agent the line is theirs.
+  const reason = connection === 'online' ? 'registered' : connectionReason;
 
   return (
     <header className="status-bar" data-testid="status-bar" data-link={link ?? 'pending'} aria-label={t('status.bar')}>
@@ -22,6 +25,12 @@ export function StatusBar() {
           <span className="status-dot" aria-hidden="true" />
           {t(`status.connection.${connection}`)}
         </span>
+        {reason && (
+          <span className="status-reason ellipsis" data-testid="status-connection-reason" data-reason={reason} title={t(`status.reason.${reason}`)}>
+            {t(`status.reason.${reason}`)}
+          </span>
+        )}
+        {/* The registrar's own words (e.g. "403 Forbidden"): text from the network, shown as text. */}
         {connectionDetail && connection !== 'online' && (
           <span className="status-detail ellipsis" data-testid="status-connection-detail" title={connectionDetail}>
             {connectionDetail}

@@ -1,0 +1,234 @@
+import { create } from 'zustand';
+import type { CallSummary } from '../../../main/common/domain';
+import { call, toFailure, type Failure } from '../../api';
+import { consultOf, replacesPlaceholder, type CallAction } from './call-rules';
+
+/** An action on one call the agent is waiting for, and the last one that failed. */
+export interface CallActionState {
+  pending: Partial<Record<CallAction, true>>;
+  error: { action: CallAction; failure: Failure } | null;
+}
+
+export interface DialState {
+  pending: boolean;
+  /** What is being dialled (shown while the agent's phone and the customer ring). */
+  number: string | null;
+  error: Failure | null;
+}
+
+export interface CallsData {
+  /** Calls in progress (never ended ones), oldest first, as the core orders them. */
+  calls: CallSummary[];
+  /** `calls.list` has answered at least once. */
+  loaded: boolean;
+  loadError: Failure | null;
+  /** Per call id. */
+  actions: Record<string, CallActionState>;
+  dial: DialState;
+  /** The call that left the bar last, for a one-line "ended: why" the agent can dismiss. */
+  lastEnded: CallSummary | null;
+  /** Ids of calls that ended, so a late reply or a racing list cannot bring one back. */
+  endedIds: ReadonlySet<string>;
+}
+
+/** What a summary did to the bar; the push wiring pops the caller card from it. */
+export interface CallUpdate {
+  kind: 'ignored' | 'added' | 'changed' | 'ended';
+  /**
+   * `ring`: a call started ringing (or was dialled) — show its caller.
+   * `card`: the caller's card arrived after the first ringing push (a slow lookup).
+   */
+  pop: 'ring' | 'card' | null;
+}
+
+export interface CallsState extends CallsData {
+  /** Reads the calls in progress (start-up, reconnect); pushes that raced it win. */
+  load(): Promise<void>;
+  /** A `calls.changed` push, or an action's reply. */
+  applyCall(summary: CallSummary): CallUpdate;
+  answer(callId: string): Promise<void>;
+  reject(callId: string, reason?: 'busy' | 'decline'): Promise<void>;
+  hangup(callId: string): Promise<void>;
+  hold(callId: string): Promise<void>;
+  resume(callId: string): Promise<void>;
+  dtmf(callId: string, digits: string): Promise<void>;
+  transfer(callId: string, target: string): Promise<boolean>;
+  consult(callId: string, target: string): Promise<boolean>;
+  completeTransfer(callId: string): Promise<void>;
+  dialNumber(number: string): Promise<boolean>;
+  dismissError(callId: string): void;
+  dismissDialError(): void;
+  dismissEnded(): void;
+}
+
+const idleDial: DialState = { pending: false, number: null, error: null };
+
+export const initialCalls: CallsData = {
+  calls: [],
+  loaded: false,
+  loadError: null,
+  actions: {},
+  dial: idleDial,
+  lastEnded: null,
+  endedIds: new Set(),
+};
+
+const noAction: CallActionState = { pending: {}, error: null };
+/** How many ended ids are remembered; a shift is long, and only recent ones can still race. */
+const ENDED_MEMORY = 500;
+
+export const useCallsStore = create<CallsState>()((set, get) => {
+  // Summaries pushed while calls.list is in flight: newer than the list's snapshot.
+  let racing: Map<string, CallSummary> | null = null;
+  let loadSeq = 0;
+
+  function patchAction(callId: string, patch: (current: CallActionState) => CallActionState): void {
+    set((state) => {
+      // A call that has left the bar keeps no action state.
+      if (!state.calls.some((c) => c.id === callId) && !state.actions[callId]) return state;
+      return { actions: { ...state.actions, [callId]: patch(state.actions[callId] ?? noAction) } };
+    });
+  }
+
+  /** Runs one action on a call: pending while it runs, its reply applied, its failure kept. */
+  async function act(callId: string, action: CallAction, run: () => Promise<CallSummary>): Promise<boolean> {
+    if (get().actions[callId]?.pending[action]) return false;
+    patchAction(callId, (current) => ({ pending: { ...current.pending, [action]: true }, error: null }));
+    try {
+      const summary = await run();
+      patchAction(callId, (current) => ({ ...current, pending: without(current.pending, action) }));
+      get().applyCall(summary);
+      return true;
+    } catch (error) {
+      patchAction(callId, (current) => ({ pending: without(current.pending, action), error: { action, failure: toFailure(error) } }));
+      return false;
+    }
+  }
+
+  return {
+    ...initialCalls,
+
+    load: async () => {
+      const seq = ++loadSeq;
+      racing = new Map();
+      try {
+        const listed = await call('calls.list', {});
+        if (seq !== loadSeq) return;
+        const pushed = racing;
+        racing = null;
+        const ended = get().endedIds;
+        const byId = new Map<string, CallSummary>();
+        for (const summary of listed) if (!ended.has(summary.id)) byId.set(summary.id, summary);
+        for (const summary of pushed.values()) {
+          if (summary.state === 'ended' || ended.has(summary.id)) byId.delete(summary.id);
+          else byId.set(summary.id, summary);
+        }
+        const calls = [...byId.values()];
+        set((state) => ({ calls, loaded: true, loadError: null, actions: keep(state.actions, calls) }));
+      } catch (error) {
+        if (seq !== loadSeq) return;
+        racing = null;
+        set({ loadError: toFailure(error) });
+      }
+    },
+
+    applyCall: (summary) => {
+      racing?.set(summary.id, summary);
+      if (get().endedIds.has(summary.id)) return { kind: 'ignored', pop: null };
+      const { calls } = get();
+      const index = calls.findIndex((c) => c.id === summary.id);
+      const previous = index >= 0 ? calls[index] : undefined;
+
+      if (summary.state === 'ended') {
+        set((state) => ({
+          calls: state.calls.filter((c) => c.id !== summary.id),
+          actions: without(state.actions, summary.id),
+          lastEnded: summary,
+          endedIds: remember(state.endedIds, summary.id),
+        }));
+        return { kind: 'ended', pop: null };
+      }
+
+      const placeholder = previous ? undefined : calls.find((c) => replacesPlaceholder(c, summary));
+      set((state) => {
+        let next: CallSummary[];
+        if (previous) next = state.calls.map((c) => (c.id === summary.id ? summary : c));
+        else if (placeholder) next = state.calls.map((c) => (c.id === placeholder.id ? summary : c));
+        else next = [...state.calls, summary];
+        const actions = placeholder ? moveKey(state.actions, placeholder.id, summary.id) : state.actions;
+        // A new call makes the last ended one old news.
+        return { calls: next, actions, lastEnded: previous || placeholder ? state.lastEnded : null };
+      });
+
+      let pop: CallUpdate['pop'] = null;
+      if (!previous && !placeholder) {
+        // A consult call is a colleague, not a customer: the card stays on the customer.
+        if (summary.direction === 'inbound' ? summary.state === 'ringing' : summary.consultFor === null) pop = 'ring';
+      } else if (previous && !previous.card && summary.card && summary.state === 'ringing') {
+        pop = 'card';
+      }
+      return { kind: previous || placeholder ? 'changed' : 'added', pop };
+    },
+
+    answer: async (callId) => void (await act(callId, 'answer', () => call('calls.answer', { callId }))),
+    reject: async (callId, reason = 'busy') => void (await act(callId, 'reject', () => call('calls.reject', { callId, reason }))),
+    hangup: async (callId) => void (await act(callId, 'hangup', () => call('calls.hangup', { callId }))),
+    hold: async (callId) => void (await act(callId, 'hold', () => call('calls.hold', { callId, hold: true }))),
+    resume: async (callId) => void (await act(callId, 'resume', () => call('calls.hold', { callId, hold: false }))),
+    dtmf: async (callId, digits) => void (await act(callId, 'dtmf', () => call('calls.dtmf', { callId, digits }))),
+    transfer: (callId, target) => act(callId, 'transfer', () => call('calls.transfer', { callId, target: target.trim() })),
+    consult: (callId, target) => act(callId, 'consult', () => call('calls.consult', { callId, target: target.trim() })),
+
+    completeTransfer: async (callId) => {
+      const parent = get().calls.find((c) => c.id === callId);
+      const consult = parent && consultOf(parent, get().calls);
+      if (!consult) return;
+      await act(callId, 'completeTransfer', () => call('calls.completeTransfer', { callId, consultCallId: consult.id }));
+    },
+
+    dialNumber: async (raw) => {
+      const number = raw.trim();
+      if (!number || get().dial.pending) return false;
+      set({ dial: { pending: true, number, error: null } });
+      try {
+        // Resolves once the customer answers (or the attempt ends); the call's own
+        // pushes show it ringing meanwhile.
+        const summary = await call('calls.dial', { number });
+        set({ dial: idleDial });
+        get().applyCall(summary);
+        return summary.state !== 'ended';
+      } catch (error) {
+        set({ dial: { pending: false, number, error: toFailure(error) } });
+        return false;
+      }
+    },
+
+    dismissError: (callId) => patchAction(callId, (current) => ({ ...current, error: null })),
+    dismissDialError: () => set((state) => ({ dial: { ...state.dial, error: null } })),
+    dismissEnded: () => set({ lastEnded: null }),
+  };
+});
+
+function remember(ids: ReadonlySet<string>, id: string): ReadonlySet<string> {
+  const next = [...ids, id];
+  return new Set(next.length > ENDED_MEMORY ? next.slice(-ENDED_MEMORY) : next);
+}
+
+function without<T extends object>(record: T, key: string): T {
+  if (!(key in record)) return record;
+  const copy = { ...record };
+  delete (copy as Record<string, unknown>)[key];
+  return copy;
+}
+
+function moveKey<T>(record: Record<string, T>, from: string, to: string): Record<string, T> {
+  const value = record[from];
+  if (value === undefined) return record;
+  const copy = without(record, from);
+  return { ...copy, [to]: value };
+}
+
+function keep(actions: Record<string, CallActionState>, calls: CallSummary[]): Record<string, CallActionState> {
+  const ids = new Set(calls.map((c) => c.id));
+  return Object.fromEntries(Object.entries(actions).filter(([id]) => ids.has(id)));
+}
