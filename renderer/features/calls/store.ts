@@ -162,8 +162,9 @@ export const useCallsStore = create<CallsState>()((set, get) => {
 
       let pop: CallUpdate['pop'] = null;
       if (!previous && !placeholder) {
+        // Normally first seen ringing (or dialling); after a lost link, maybe already talking.
         // A consult call is a colleague, not a customer: the card stays on the customer.
-        if (summary.direction === 'inbound' ? summary.state === 'ringing' : summary.consultFor === null) pop = 'ring';
+        if (summary.consultFor === null) pop = 'ring';
       } else if (previous && !previous.card && summary.card && summary.state === 'ringing') {
         pop = 'card';
       }

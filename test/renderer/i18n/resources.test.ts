@@ -1,4 +1,16 @@
-import { AGENT_STATES, CONNECTION_STATES, INTERACTION_KINDS, LOCALES } from '../../../main/common/domain';
+import {
+  AGENT_STATES,
+  CALL_DIRECTIONS,
+  CALL_END_CAUSES,
+  CALL_OUTCOMES,
+  CALL_STATES,
+  CONNECTION_REASONS,
+  CONNECTION_STATES,
+  INTERACTION_KINDS,
+  LOCALES,
+} from '../../../main/common/domain';
+import { CALL_ACTIONS } from '../../../renderer/features/calls/call-rules';
+import { CALL_HOTKEYS } from '../../../renderer/features/calls/hotkeys';
 import { ERROR_CODES } from '../../../main/common/errors';
 import { resources } from '../../../renderer/i18n';
 import { formatDateTime } from '../../../renderer/i18n/format';
@@ -38,8 +50,17 @@ describe('translations', () => {
     expect(same.sort()).toEqual(['language.en', 'language.zh-CN']);
   });
 
-  it('name every error code, agent state, connection state and interaction kind of the contract', () => {
+  it('name every error code, agent and connection state, connection reason, call state, outcome, end cause and action', () => {
     const expected = [
+      ...CONNECTION_REASONS.map((reason) => `status.reason.${reason}`),
+      'status.reason.registered',
+      ...CALL_STATES.map((state) => `calls.state.${state}`),
+      ...CALL_DIRECTIONS.map((direction) => `calls.direction.${direction}`),
+      ...CALL_OUTCOMES.map((outcome) => `calls.ended.outcome.${outcome}`),
+      ...CALL_END_CAUSES.map((cause) => `calls.ended.cause.${cause}`),
+      ...CALL_ACTIONS.map((action) => `calls.actions.${action}`),
+      ...CALL_ACTIONS.map((action) => `calls.failed.${action}`),
+      ...Object.keys(CALL_HOTKEYS).map((action) => `calls.hotkeys.${action}`),
       ...ERROR_CODES.map((code) => `errors.${code}`),
       ...AGENT_STATES.map((state) => `status.agent.${state}`),
       ...CONNECTION_STATES.map((state) => `status.connection.${state}`),
