@@ -69,23 +69,6 @@ export function currentCall(calls: readonly CallSummary[]): CallSummary | undefi
   return undefined;
 }
 
-/**
- * While a call is dialled (click-to-dial, consult) the core knows it by a placeholder
- * id, and by the customer leg's Call-ID once they answer; the answered summary does
- * not name the placeholder, so it is recognised by what the two share.
- */
-export function replacesPlaceholder(placeholder: CallSummary, next: CallSummary): boolean {
-  return (
-    placeholder.id !== next.id &&
-    placeholder.state === 'dialing' &&
-    placeholder.direction === 'outbound' &&
-    next.direction === 'outbound' &&
-    placeholder.ringAt === next.ringAt &&
-    placeholder.dialled === next.dialled &&
-    placeholder.consultFor === next.consultFor
-  );
-}
-
 /** What can be dialled as it is (the contract's pattern for a number or extension). */
 const DIALLABLE = /^(sips?:[^\s<>"]+|[0-9A-Za-z+*#().\s_-]+)$/;
 

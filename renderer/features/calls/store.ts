@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { CallSummary } from '../../../main/common/domain';
 import { call, toFailure, type Failure } from '../../api';
-import { consultOf, replacesPlaceholder, type CallAction } from './call-rules';
+import { consultOf, type CallAction } from './call-rules';
 
 /** An action on one call the agent is waiting for, and the last one that failed. */
 export interface CallActionState {
@@ -149,26 +149,22 @@ export const useCallsStore = create<CallsState>()((set, get) => {
         return { kind: 'ended', pop: null };
       }
 
-      const placeholder = previous ? undefined : calls.find((c) => replacesPlaceholder(c, summary));
-      set((state) => {
-        let next: CallSummary[];
-        if (previous) next = state.calls.map((c) => (c.id === summary.id ? summary : c));
-        else if (placeholder) next = state.calls.map((c) => (c.id === placeholder.id ? summary : c));
-        else next = [...state.calls, summary];
-        const actions = placeholder ? moveKey(state.actions, placeholder.id, summary.id) : state.actions;
-        // A new call makes the last ended one old news.
-        return { calls: next, actions, lastEnded: previous || placeholder ? state.lastEnded : null };
-      });
+      set((state) =>
+        previous
+          ? { calls: state.calls.map((c) => (c.id === summary.id ? summary : c)) }
+          : // A new call makes the last ended one old news.
+            { calls: [...state.calls, summary], lastEnded: null },
+      );
 
       let pop: CallUpdate['pop'] = null;
-      if (!previous && !placeholder) {
+      if (!previous) {
         // Normally first seen ringing (or dialling); after a lost link, maybe already talking.
         // A consult call is a colleague, not a customer: the card stays on the customer.
         if (summary.consultFor === null) pop = 'ring';
       } else if (previous && !previous.card && summary.card && summary.state === 'ringing') {
         pop = 'card';
       }
-      return { kind: previous || placeholder ? 'changed' : 'added', pop };
+      return { kind: previous ? 'changed' : 'added', pop };
     },
 
     answer: async (callId) => void (await act(callId, 'answer', () => call('calls.answer', { callId }))),
@@ -192,8 +188,7 @@ export const useCallsStore = create<CallsState>()((set, get) => {
       if (!number || get().dial.pending) return false;
       set({ dial: { pending: true, number, error: null } });
       try {
-        // Resolves once the customer answers (or the attempt ends); the call's own
-        // pushes show it ringing meanwhile.
+        // The core answers at once with the call dialling; its pushes tell the rest.
         const summary = await call('calls.dial', { number });
         set({ dial: idleDial });
         get().applyCall(summary);
@@ -220,13 +215,6 @@ function without<T extends object>(record: T, key: string): T {
   const copy = { ...record };
   delete (copy as Record<string, unknown>)[key];
   return copy;
-}
-
-function moveKey<T>(record: Record<string, T>, from: string, to: string): Record<string, T> {
-  const value = record[from];
-  if (value === undefined) return record;
-  const copy = without(record, from);
-  return { ...copy, [to]: value };
 }
 
 function keep(actions: Record<string, CallActionState>, calls: CallSummary[]): Record<string, CallActionState> {

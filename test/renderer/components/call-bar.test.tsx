@@ -227,7 +227,7 @@ describe('the call bar', () => {
 
   it('transfers blind to a typed target, or consults first and then completes', async () => {
     const active = callSummary('c1', { card: WANG, state: 'active', answerAt: new Date().toISOString() });
-    const consult = callSummary('k1', { direction: 'outbound', state: 'active', dialled: '8002', consultFor: 'c1', answerAt: new Date().toISOString(), remote: { number: '8002', e164: null, displayName: '', withheld: false } });
+    const consult = callSummary('k1', { direction: 'outbound', state: 'dialing', dialled: '8002', consultFor: 'c1', remote: { number: '8002', e164: null, displayName: '', withheld: false } });
     const transferred: CallSummary = { ...active, state: 'ended', endAt: new Date().toISOString(), outcome: 'transferred', endCause: 'transferred' };
     const fake = await renderWindow({
       'calls.transfer': () => transferred,
@@ -254,10 +254,14 @@ describe('the call bar', () => {
     expect(rows.map((r) => r.getAttribute('data-call-id'))).toEqual(['c1', 'k1']);
     expect(rows[1]).toHaveAttribute('data-consult', 'true');
     expect(within(rows[1]!).getByTestId('call-caller-name')).toHaveTextContent('8002');
-    // While consulting, the customer cannot be resumed or transferred again; completing is offered.
+    // While consulting, the customer cannot be resumed or transferred again; completing is
+    // offered, and possible once the colleague answered.
     const parent = rows[0]!;
     expect(within(parent).getByTestId('call-resume')).toBeDisabled();
     expect(within(parent).getByTestId('call-transfer')).toBeDisabled();
+    expect(within(parent).getByTestId('call-complete-transfer')).toBeDisabled();
+    expect(within(rows[1]!).getByTestId('call-state')).toHaveTextContent('呼叫中');
+    await push(fake, { ...consult, state: 'active', answerAt: new Date().toISOString() });
     await user.click(within(parent).getByTestId('call-complete-transfer'));
     expect(fake.argsOf('calls.completeTransfer')).toEqual([{ callId: 'c1', consultCallId: 'k1' }]);
     await push(fake, { ...consult, state: 'ended', endAt: new Date().toISOString(), outcome: 'transferred', endCause: 'transferred' });
@@ -270,6 +274,20 @@ describe('the call bar', () => {
     await user.click(button('call-transfer'));
     await user.type(screen.getByTestId('transfer-target'), '8003{Enter}');
     expect(fake.argsOf('calls.transfer')).toEqual([{ callId: 'c2', target: '8003' }]);
+  });
+
+  it('says so when the consulted colleague does not answer, and the customer can be resumed', async () => {
+    const held = callSummary('c1', { state: 'held', answerAt: new Date().toISOString() });
+    const consult = callSummary('k1', { direction: 'outbound', state: 'dialing', dialled: '8002', consultFor: 'c1', remote: { number: '8002', e164: null, displayName: '', withheld: false } });
+    const fake = await renderWindow();
+    await push(fake, held);
+    await push(fake, consult);
+    expect(within(screen.getAllByTestId('call-row')[0]!).getByTestId('call-resume')).toBeDisabled();
+    await push(fake, { ...consult, state: 'ended', endAt: new Date().toISOString(), outcome: 'failed', endCause: 'remote_failed', endDetail: '486 Busy Here' });
+    expect(screen.getAllByTestId('call-row')).toHaveLength(1);
+    expect(screen.getByTestId('call-ended-notice')).toHaveTextContent('对方未接通');
+    expect(screen.getByTestId('call-ended-detail')).toHaveTextContent('486 Busy Here');
+    expect(button('call-resume')).toBeEnabled();
   });
 
   it('runs a timer since ringing, then since the answer', async () => {

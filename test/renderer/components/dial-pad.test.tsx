@@ -50,15 +50,16 @@ describe('the dial pad', () => {
     expect(screen.getByTestId('dial-pad-mode')).toHaveTextContent('正在呼叫 139001390');
     expect(screen.getByTestId('dial-pad-call')).toBeDisabled();
 
-    // The placeholder rings, then the answered call takes its place.
-    const ringAt = new Date().toISOString();
-    await push(fake, callSummary('dial-x', { direction: 'outbound', state: 'dialing', dialled: '139001390', ringAt }));
+    // The core answers at once with the call dialling; a push says when the customer answered.
+    const dialling = callSummary('out-1@zuoxi', { direction: 'outbound', state: 'dialing', dialled: '139001390' });
+    await act(async () => reply.resolve(dialling));
     expect(screen.getByTestId('call-row')).toHaveAttribute('data-state', 'dialing');
-    const answered = callSummary('sip-call-1', { direction: 'outbound', state: 'active', dialled: '139001390', ringAt, answerAt: new Date().toISOString() });
-    await push(fake, answered);
-    await act(async () => reply.resolve(answered));
-    expect(screen.getAllByTestId('call-row').map((row) => row.getAttribute('data-call-id'))).toEqual(['sip-call-1']);
+    expect(screen.getByTestId('call-dialled')).toHaveTextContent('拨打 139001390');
     expect(screen.getByTestId('dial-pad-input')).toHaveValue('');
+    expect(screen.getByTestId('dial-pad')).toHaveAttribute('data-mode', 'busy');
+    await push(fake, { ...dialling, state: 'active', answerAt: new Date().toISOString() });
+    expect(screen.getAllByTestId('call-row').map((row) => row.getAttribute('data-state'))).toEqual(['active']);
+    expect(screen.getByTestId('dial-pad')).toHaveAttribute('data-mode', 'dtmf');
   });
 
   it('sends each key as a tone during a call, and nothing is dialled', async () => {

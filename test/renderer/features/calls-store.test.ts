@@ -54,20 +54,6 @@ describe('calls store: what the core says', () => {
     expect(ids()).toEqual(['k1']);
     expect(store().lastEnded?.id).toBe('c1');
   });
-
-  it('replaces a dialled call’s placeholder with the answered call, keeping its place', async () => {
-    await freshApi();
-    const ringAt = '2026-05-01T08:00:00.000Z';
-    store().applyCall(callSummary('c0', { state: 'held' }));
-    store().applyCall(callSummary('dial-abc', { direction: 'outbound', state: 'dialing', dialled: '13900139000', ringAt }));
-    store().applyCall(callSummary('x9', { direction: 'inbound', state: 'ringing' }));
-    const update = store().applyCall(callSummary('real-call-id', { direction: 'outbound', state: 'active', dialled: '13900139000', ringAt }));
-    expect(update).toEqual({ kind: 'changed', pop: null });
-    expect(ids()).toEqual(['c0', 'real-call-id', 'x9']);
-    // Another outbound call to the same number, dialled at another moment, is its own call.
-    store().applyCall(callSummary('other', { direction: 'outbound', state: 'active', dialled: '13900139000' }));
-    expect(ids()).toEqual(['c0', 'real-call-id', 'x9', 'other']);
-  });
 });
 
 describe('calls store: the agent’s actions', () => {
@@ -120,13 +106,13 @@ describe('calls store: the agent’s actions', () => {
     expect(store().calls[0]!.state).toBe('held');
   });
 
-  it('dials a number and is pending until the core answers', async () => {
+  it('dials a number and is pending until the core answers with the call dialling', async () => {
     const reply = deferred<CallSummary>();
     const fake = await freshApi({ 'calls.dial': () => reply.promise });
     const dialling = store().dialNumber(' 13900139000 ');
     expect(store().dial).toEqual({ pending: true, number: '13900139000', error: null });
     expect(await store().dialNumber('8002')).toBe(false);
-    reply.resolve(callSummary('out-1', { direction: 'outbound', state: 'active' }));
+    reply.resolve(callSummary('out-1', { direction: 'outbound', state: 'dialing' }));
     expect(await dialling).toBe(true);
     expect(fake.argsOf('calls.dial')).toEqual([{ number: '13900139000' }]);
     expect(store().dial.pending).toBe(false);

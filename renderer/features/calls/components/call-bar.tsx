@@ -28,7 +28,8 @@ export function CallBar() {
           {t('calls.idle')}
         </p>
       )}
-      {lastEnded && calls.length === 0 && <EndedNotice call={lastEnded} />}
+      {/* Also while another call goes on: a consult call that was not answered ends here. */}
+      {lastEnded && <EndedNotice call={lastEnded} />}
       {loadError && <ErrorNote failure={loadError} context={t('calls.loadFailed')} onRetry={() => void load()} testId="calls-load-error" />}
       <HotkeyLegend />
     </section>
