@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { MemorySink, StructuredLogger } from '../../../main/core/log/logger';
-import { Workstation } from '../../../main/core/workstation';
+import { Workstation, type WorkstationOptions } from '../../../main/core/workstation';
 import { HeadlessHost } from '../../../main/host/headless-host';
 
 export const CHROMIUM = process.env.ZUOXI_CHROMIUM ?? '/usr/bin/chromium';
@@ -36,7 +36,10 @@ export interface Session {
   close(): Promise<void>;
 }
 
-export async function openSession(locale: 'zh-CN' | 'en' = 'zh-CN'): Promise<Session> {
+/** What a scenario adds to the workstation: SIP settings, the secret provider, call timers. */
+export type SessionOptions = Pick<WorkstationOptions, 'settings' | 'secrets' | 'calls'>;
+
+export async function openSession(locale: 'zh-CN' | 'en' = 'zh-CN', options: SessionOptions = {}): Promise<Session> {
   requirePeers();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zuoxi-e2e-'));
   const logs = new MemorySink();
@@ -44,7 +47,8 @@ export async function openSession(locale: 'zh-CN' | 'en' = 'zh-CN'): Promise<Ses
     dataDir,
     host: 'headless',
     version: 'e2e',
-    settings: { locale },
+    ...options,
+    settings: { ...options.settings, locale },
     log: new StructuredLogger(logs, 'info'),
   });
   const host = new HeadlessHost(workstation, { rendererDir: RENDERER_DIR });
