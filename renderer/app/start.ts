@@ -1,9 +1,7 @@
 import { call, toFailure } from '../api';
-import { useCallsStore } from '../features/calls/store';
-import { useDirectoryStore } from '../features/directory/store';
 import { useLocaleStore } from '../features/locale/store';
 import { useStatusStore } from '../features/status/store';
-import { wirePushes } from './wire-pushes';
+import { resyncCalls, wirePushes } from './wire-pushes';
 
 /**
  * Subscribes first, then says app.ready: the core releases pushes it held during
@@ -21,9 +19,6 @@ export async function start(): Promise<() => void> {
     return unwire;
   }
   // After a reload a call may already be ringing: its caller pops as if it had just rung.
-  await useCallsStore.getState().load();
-  const { calls } = useCallsStore.getState();
-  const ringing = calls.find((c) => c.direction === 'inbound' && c.state === 'ringing') ?? calls[0];
-  if (ringing) void useDirectoryStore.getState().popCaller(ringing);
+  await resyncCalls();
   return unwire;
 }

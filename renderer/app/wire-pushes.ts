@@ -27,11 +27,23 @@ export function wirePushes(): () => void {
       if (link === 'down') linkWasDown = true;
       else if (linkWasDown) {
         linkWasDown = false;
-        void useCallsStore.getState().load();
+        void resyncCalls();
       }
     }),
   ];
   return () => {
     for (const unsubscribe of unsubscribers) unsubscribe();
   };
+}
+
+/**
+ * Reads the calls in progress (start-up, a link back after a drop) and pops the caller
+ * of one the window did not know yet: a ringing one first, as if it had just rung.
+ */
+export async function resyncCalls(): Promise<void> {
+  const known = new Set(useCallsStore.getState().calls.map((c) => c.id));
+  await useCallsStore.getState().load();
+  const fresh = useCallsStore.getState().calls.filter((c) => !known.has(c.id) && c.consultFor === null);
+  const pop = fresh.find((c) => c.direction === 'inbound' && c.state === 'ringing') ?? fresh[0];
+  if (pop) await useDirectoryStore.getState().popCaller(pop);
 }
