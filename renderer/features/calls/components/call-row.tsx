@@ -134,7 +134,8 @@ function CallTimer({ since }: { since: string }) {
   const start = Date.parse(since);
   const duration = formatDuration(Number.isNaN(start) ? 0 : now - start);
   return (
-    <span className="call-timer" data-testid="call-timer" role="timer" aria-label={t('calls.elapsed', { duration })}>
+    // A timer is not announced every second, even inside the bar's live region.
+    <span className="call-timer" data-testid="call-timer" role="timer" aria-live="off" aria-label={t('calls.elapsed', { duration })}>
       {duration}
     </span>
   );
