@@ -125,7 +125,9 @@ export class CallsService {
         onConnect: (err) => this.onStackConnect(err),
         onDisconnect: () => {
           void this.registration?.stop(false);
-          this.setLine({ connection: 'offline', connectionDetail: 'lost the drachtio connection', connectionReason: 'unreachable' });
+          // A server that refused our secret closes right after: keep its reason, not "lost".
+          if (this.line.connectionReason === 'unreachable' && this.line.connectionDetail !== null) return;
+          this.setLine({ connection: 'offline', connectionDetail: 'lost the connection to the drachtio server', connectionReason: 'unreachable' });
         },
       });
     } catch (error) {
@@ -154,7 +156,7 @@ export class CallsService {
 
   private onStackConnect(err: Error | null): void {
     if (err) {
-      this.setLine({ connection: 'offline', connectionDetail: err.message, connectionReason: 'unreachable' });
+      this.setLine({ connection: 'offline', connectionDetail: `the drachtio server refused us: ${err.message}`, connectionReason: 'unreachable' });
       return;
     }
     this.registration?.start();

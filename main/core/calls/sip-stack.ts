@@ -9,7 +9,7 @@ import type { SipTimerValues } from '../edge/clock';
 import { SipEdge, type SipEdgeAddresses } from '../edge/sip-edge';
 import type { Logger } from '../log/logger';
 import type { SecretProvider } from '../secrets';
-import { createSrf, type SrfLike } from './srf-port';
+import { closeSrf, createSrf, type SrfLike } from './srf-port';
 
 export class SipStackError extends Error {
   constructor(
@@ -30,6 +30,7 @@ export interface SipStackOptions {
   setup: (srf: SrfLike) => void;
   /** Each (re)connection to the drachtio side; err when it refused us (a wrong secret). */
   onConnect: (err: Error | null) => void;
+  /** The connection closed (drachtio-srf reconnects by itself). */
   onDisconnect: () => void;
 }
 
@@ -84,7 +85,7 @@ export class SipStack {
   async stop(): Promise<void> {
     this.srf.removeAllListeners('close');
     this.srf.removeAllListeners('connect');
-    this.srf.disconnect();
+    closeSrf(this.srf);
     await this.edge?.stop();
   }
 }

@@ -95,6 +95,32 @@ export function createSrf(): SrfLike {
   return new Srf() as unknown as SrfLike;
 }
 
+interface WireProtocolInternals {
+  closing?: boolean;
+  socket?: { destroy(): void };
+  reconnectVars?: { retryTimer?: ReturnType<typeof setTimeout> | null };
+}
+
+/**
+ * Ends drachtio-srf's connection for good. `disconnect()` alone throws when no socket
+ * is up (a server that refused our secret, or is not there), and then drachtio-srf's
+ * wire protocol keeps reconnecting forever; so its retry state (5.0.29's
+ * `_app.client.wp`) is closed as well, which is what a requested shutdown sets.
+ */
+export function closeSrf(srf: SrfLike): void {
+  const wp = (srf as unknown as { _app?: { client?: { wp?: WireProtocolInternals } } })._app?.client?.wp;
+  try {
+    srf.disconnect();
+  } catch {
+    // Not connected: nothing to end but the retries below.
+  }
+  if (!wp) return;
+  wp.closing = true;
+  if (wp.reconnectVars?.retryTimer) clearTimeout(wp.reconnectVars.retryTimer);
+  if (wp.reconnectVars) wp.reconnectVars.retryTimer = null;
+  wp.socket?.destroy();
+}
+
 /** A SIP failure as drachtio-srf reports it (SipError): status and reason. */
 export function sipStatusOf(error: unknown): { status: number; reason: string } | null {
   if (typeof error === 'object' && error !== null && typeof (error as { status?: unknown }).status === 'number') {
