@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ImportFormat, ImportProgress, ImportReport, ImportRowError } from '../../../common/domain';
+import type { ImportFormat, ImportProgress, ImportReport } from '../../../common/domain';
 import { ZuoxiError, isZuoxiError } from '../../../common/errors';
 import type { Logger } from '../../log/logger';
 import type { ContactRepository, NumberRow } from '../../store/contact-repository';
