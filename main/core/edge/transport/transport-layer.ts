@@ -186,6 +186,7 @@ export class TransportLayer {
       socket.once('error', reject);
       socket.bind(port, this.options.host, () => {
         socket.off('error', reject);
+        growReceiveBuffer(socket, this.log);
         resolve(socket.address().port);
       });
     });
@@ -354,5 +355,18 @@ export class TransportLayer {
       port: socket.remotePort ?? target.port,
       connectionId: connection.id,
     };
+  }
+}
+
+// A burst of INVITEs (a queue flushing, a campaign starting) overflows the OS's
+// default UDP receive buffer long before the edge runs out of CPU; each lost datagram
+// then costs the peer a 500 ms retransmission. The kernel caps the value (rmem_max).
+const UDP_RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
+
+function growReceiveBuffer(socket: dgram.Socket, log: Logger): void {
+  try {
+    socket.setRecvBufferSize(UDP_RECEIVE_BUFFER_BYTES);
+  } catch (error) {
+    log.warn('sip.udp.receive_buffer', { error });
   }
 }
