@@ -27,7 +27,7 @@ const channel = <A extends z.ZodType, R extends z.ZodType>(args: A, result: R) =
 const MAX_IMPORT_BASE64 = 70 * 1024 * 1024; // ~50 MB of file
 
 /** A SIP Call-ID (RFC 3261 `word` characters, '@' allowed). */
-const CallId = z.string().min(1).max(256).regex(/^[A-Za-z0-9\-.!%*_+`'~()<>:\\"\/\[\]?{}@]+$/);
+const CallId = z.string().min(1).max(256).regex(/^[A-Za-z0-9\-.!%*_+`'~()<>:\\"/[\]?{}@]+$/);
 /** Where a call goes: an extension or phone number as typed, or a sip: URI. */
 const TransferTarget = z
   .string()

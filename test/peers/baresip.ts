@@ -112,7 +112,7 @@ export class Baresip {
       }
     } catch (error) {
       await phone.stop();
-      throw new Error(`${(error as Error).message}\n${process.log.slice(-2000)}`);
+      throw new Error(`${(error as Error).message}\n${process.log.slice(-2000)}`, { cause: error });
     }
     return phone;
   }
@@ -277,5 +277,5 @@ export class Baresip {
 const taken = new WeakSet<BaresipEvent>();
 
 function stripAnsi(text: string): string {
-  return text.replace(/\u001b\[[0-9;]*m/g, '');
+  return text.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
 }
