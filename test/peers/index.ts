@@ -2,4 +2,4 @@
 export { Baresip, type BaresipEvent, type BaresipOptions } from './baresip';
 export { hears, readWavSamples, toneLevel, writeToneWav } from './audio';
 export { Kamailio, type KamailioOptions } from './kamailio';
-export { freePort, makeTempDir, ManagedProcess, requireBinary, until } from './process';
+export { answersSipOptions, freePort, makeTempDir, ManagedProcess, requireBinary, until } from './process';

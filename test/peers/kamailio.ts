@@ -4,10 +4,9 @@
  * calls to whoever registered the dialled user. `restart()` keeps the port (a
  * registrar that restarts) and forgets every binding.
  */
-import dgram from 'node:dgram';
 import fs from 'node:fs';
 import path from 'node:path';
-import { freePort, makeTempDir, ManagedProcess, requireBinary, runSync, until } from './process';
+import { answersSipOptions, freePort, makeTempDir, ManagedProcess, requireBinary, runSync, until } from './process';
 
 const TEMPLATE = path.join(__dirname, '..', 'fixtures', 'peers', 'kamailio.cfg');
 const MODULE_DIRS = ['/usr/lib/x86_64-linux-gnu/kamailio/modules', '/usr/lib/aarch64-linux-gnu/kamailio/modules', '/usr/lib/kamailio/modules'];
@@ -79,37 +78,11 @@ export class Kamailio {
     await until(
       async () => {
         this.process!.assertRunning();
-        return (await this.answersOptions()) || undefined;
+        return (await answersSipOptions(this.port)) || undefined;
       },
       `kamailio on 127.0.0.1:${this.port}`,
       10_000,
     );
-  }
-
-  /** Any SIP answer to an OPTIONS means the UDP listener is up. */
-  private answersOptions(): Promise<boolean> {
-    return new Promise((resolve) => {
-      const socket = dgram.createSocket('udp4');
-      const timer = setTimeout(() => done(false), 300);
-      const done = (ok: boolean) => {
-        clearTimeout(timer);
-        socket.close();
-        resolve(ok);
-      };
-      socket.on('message', () => done(true));
-      socket.on('error', () => done(false));
-      socket.bind(0, '127.0.0.1', () => {
-        const local = socket.address().port;
-        const branch = `z9hG4bK-probe-${Date.now()}`;
-        socket.send(
-          `OPTIONS sip:127.0.0.1:${this.port} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:${local};branch=${branch};rport\r\n` +
-            `Max-Forwards: 70\r\nFrom: <sip:probe@127.0.0.1>;tag=probe\r\nTo: <sip:127.0.0.1:${this.port}>\r\n` +
-            `Call-ID: ${branch}@probe\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n`,
-          this.port,
-          '127.0.0.1',
-        );
-      });
-    });
   }
 
   /** Stops kamailio; the port stays ours for `start()` again. */

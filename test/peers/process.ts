@@ -125,3 +125,29 @@ export function runSync(command: string, args: string[]): { status: number | nul
   const result = spawnSync(command, args, { encoding: 'utf8' });
   return { status: result.status, output: `${result.stdout ?? ''}${result.stderr ?? ''}` };
 }
+
+/** Whether something answers a SIP OPTIONS on 127.0.0.1:`port` over UDP (any answer: the listener is up). */
+export function answersSipOptions(port: number, timeoutMs = 300): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = dgram.createSocket('udp4');
+    const timer = setTimeout(() => done(false), timeoutMs);
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      socket.close();
+      resolve(ok);
+    };
+    socket.on('message', () => done(true));
+    socket.on('error', () => done(false));
+    socket.bind(0, '127.0.0.1', () => {
+      const local = socket.address().port;
+      const branch = `z9hG4bK-probe-${Date.now()}`;
+      socket.send(
+        `OPTIONS sip:127.0.0.1:${port} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:${local};branch=${branch};rport\r\n` +
+          `Max-Forwards: 70\r\nFrom: <sip:probe@127.0.0.1>;tag=probe\r\nTo: <sip:127.0.0.1:${port}>\r\n` +
+          `Call-ID: ${branch}@probe\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n`,
+        port,
+        '127.0.0.1',
+      );
+    });
+  });
+}

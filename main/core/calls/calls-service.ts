@@ -16,7 +16,8 @@ import type { Logger } from '../log/logger';
 import type { SecretProvider } from '../secrets';
 import { callerIdentity, userOf } from './caller-identity';
 import type { CallLog } from './call-log';
-import { CallSession, CallTracker, Leg } from './call-session';
+import { CallSession, Leg } from './call-session';
+import { CallTracker } from './call-tracker';
 import { aorOf, proxyOf, Registration, type BackoffOptions, type LineStatus } from './registration';
 import { blackHoleAnswer, withDirection } from './sdp';
 import { SipStack, SipStackError } from './sip-stack';
@@ -767,7 +768,8 @@ export class CallsService {
   private async relayReinvite(from: Leg, req: SipRequestLike, res: SipResponseLike): Promise<void> {
     const to = this.links.get(from);
     try {
-      const answer = to && to.isUp ? await to.offer(req.body) : withDirection(from.lastSent, from.lastSent.includes('a=inactive') ? 'inactive' : 'sendrecv');
+      // Linked: the other phone answers. Not linked (on hold): we answer with what we last sent, hold included.
+      const answer = to && to.isUp ? await to.offer(req.body) : from.lastSent;
       res.send(200, { body: from.stamp(answer), headers: { 'Content-Type': 'application/sdp' } });
     } catch (error) {
       this.log.warn('calls.reinvite_relay_failed', { error: describeSipError(error) });

@@ -119,8 +119,9 @@ export class Registration {
       if (error instanceof MissingPassword) {
         outcome = { state: 'failing', reason: 'no_password', detail: `no password saved as "${account.passwordSecret}"` };
       } else {
+        // drachtio-srf reports a failed request (e.g. no route to the registrar) as an error, sometimes with a status.
         const sip = sipStatusOf(error);
-        outcome = sip ? this.judge({ status: sip.status, reason: sip.reason, get: () => undefined, has: () => false, body: '', send: () => {} }) : { state: 'failing', reason: 'unreachable', detail: describeSipError(error) };
+        outcome = sip ? failureOf(sip.status, sip.reason) : { state: 'failing', reason: 'unreachable', detail: describeSipError(error) };
       }
     }
     if (this.stopped) return;
@@ -143,13 +144,10 @@ export class Registration {
   }
 
   private judge(response: SipResponseLike): LineStatus {
-    const detail = `${response.status}${response.reason ? ` ${response.reason}` : ''}`;
     if (response.status >= 200 && response.status < 300) {
       return { state: 'registered', expires: grantedExpires(response, this.options.account.registerExpires) };
     }
-    if (response.status === 401 || response.status === 403 || response.status === 407) return { state: 'failing', reason: 'auth_failed', detail };
-    if (response.status === 408 || response.status === 503 || response.status === 504) return { state: 'failing', reason: 'unreachable', detail };
-    return { state: 'failing', reason: 'rejected', detail };
+    return failureOf(response.status, response.reason);
   }
 
   private async send(expires: number, timeoutMs = this.options.requestTimeoutMs ?? 40_000): Promise<SipResponseLike> {
@@ -196,6 +194,14 @@ export class Registration {
 }
 
 class MissingPassword extends Error {}
+
+/** A challenge that survived our credentials, or a 403, is the password; no answer is the network; the rest, the registrar's word. */
+function failureOf(status: number, reason: string): LineStatus {
+  const detail = `${status}${reason ? ` ${reason}` : ''}`;
+  if (status === 401 || status === 403 || status === 407) return { state: 'failing', reason: 'auth_failed', detail };
+  if (status === 408 || status === 503 || status === 504) return { state: 'failing', reason: 'unreachable', detail };
+  return { state: 'failing', reason: 'rejected', detail };
+}
 
 /** What the registrar granted: the smallest Contact expires (ours is among them), else Expires, else what we asked. */
 function grantedExpires(response: SipResponseLike, asked: number): number {

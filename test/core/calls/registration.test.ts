@@ -23,6 +23,14 @@ describe('registration against kamailio', () => {
     expect(lab.kamailio.registersFrom('8001')).toBeGreaterThanOrEqual(2);
   });
 
+  it('registers over TCP when the account says so', async () => {
+    lab = await Lab.start({ account: { transport: 'tcp' } });
+    await lab.waitForRegistered();
+    expect(lab.kamailio.log).toMatch(/request REGISTER sip:zuoxi\.test from sip:8001@zuoxi\.test \(tcp:127\.0\.0\.1:\d+\)/);
+    expect(lab.kamailio.log).not.toMatch(/request REGISTER .* \(udp:/);
+    expect(lab.logText).toContain('"event":"sip.registered"');
+  });
+
   it('a wrong password shows auth_failed with the 403, and retries with backoff', async () => {
     lab = await Lab.start({ password: 'not-the-password' });
     const failing = await waitForReason(lab, 'auth_failed');
