@@ -91,6 +91,8 @@ export const channels = {
   // summary is also pushed as `calls.changed`. An action the call's state does not
   // allow (answer an ended call) fails with `invalid_input`; an unknown id with `not_found`.
 
+  /** Save the agent's SIP password in the secret store (OS keychain in the app) and register again with it. Never logged. */
+  'calls.setPassword': channel(z.object({ password: z.string().min(1).max(256) }).strict(), z.object({}).strict()),
   /** Calls in progress (not ended), oldest first: what the call bar shows after a reload. */
   'calls.list': channel(z.object({}).strict(), z.array(CallSummarySchema)),
   /** Answer a ringing inbound call: the agent's desk phone is rung (auto-answer) and bridged to the caller. */

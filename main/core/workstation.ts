@@ -164,6 +164,10 @@ function buildHandlers(ws: Workstation): Handlers {
       ws.directory.import({ fileName, format, content: Buffer.from(contentBase64, 'base64') }, (progress) =>
         ws.hub.publish('directory.importProgress', progress),
       ),
+    'calls.setPassword': async ({ password }) => {
+      await ws.calls.setPassword(password);
+      return {};
+    },
     'calls.list': async () => ws.calls.list(),
     'calls.answer': ({ callId }) => ws.calls.answer(callId),
     'calls.reject': ({ callId, reason }) => ws.calls.reject(callId, reason),

@@ -191,6 +191,16 @@ export class CallsService {
     this.stack = null;
   }
 
+  /** Saves the account's password where the secret provider keeps it, then registers with it at once. */
+  async setPassword(password: string): Promise<void> {
+    const account = this.options.settings().sipAccount;
+    if (!account) throw new ZuoxiError('invalid_input', 'No SIP account is configured');
+    await this.options.secrets.set(account.passwordSecret, password);
+    this.log.info('calls.password_saved', { secretName: account.passwordSecret });
+    if (this.registration) this.registration.start();
+    else await this.restart();
+  }
+
   // ---- Reads
 
   list(): CallSummary[] {

@@ -99,7 +99,11 @@ export class Registration {
     if (this.stopped) return;
     this.timer = this.options.clock.setTimeout(() => {
       this.timer = null;
-      this.inFlight = this.attempt().finally(() => (this.inFlight = null));
+      // One REGISTER at a time: a new password arriving mid-attempt waits for that attempt.
+      const run: Promise<void> = (this.inFlight ?? Promise.resolve()).then(() => this.attempt()).finally(() => {
+        if (this.inFlight === run) this.inFlight = null;
+      });
+      this.inFlight = run;
     }, ms);
   }
 

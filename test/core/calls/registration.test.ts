@@ -47,6 +47,12 @@ describe('registration against kamailio', () => {
     lab = await Lab.start({ password: null });
     expect(await waitForReason(lab, 'no_password')).toMatchObject({ connection: 'offline', connectionDetail: expect.stringContaining('sip.password') });
     expect(lab.kamailio.registersFrom('8001')).toBe(0);
+    // The agent types it in: it goes to the secret store, never to the log, and the line comes up.
+    await lab.invoke('calls.setPassword', { password: 'agent-Pa55word!' });
+    await lab.waitForRegistered();
+    expect(await lab.secrets.get('sip.password')).toBe('agent-Pa55word!');
+    expect(lab.logText).toContain('"event":"calls.password_saved"');
+    expect(lab.logText).not.toContain('agent-Pa55word!');
   });
 
   it('re-registers by itself after kamailio restarts', async () => {
