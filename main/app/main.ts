@@ -1,5 +1,7 @@
 import path from 'node:path';
+import { safeStorage } from 'electron';
 import { Workstation } from '../core/workstation';
+import { SafeStorageSecretProvider } from './secrets';
 import { reportStartFailure, startShell } from './shell';
 
 // The Electron entry (package.json "main"). Everything it decides lives in shell.ts,
@@ -12,6 +14,8 @@ startShell({
       host: 'electron',
       version,
       policyFile: process.env.ZUOXI_POLICY_FILE ?? null,
+      // The SIP password and CRM tokens live in the OS keychain, never in settings.
+      secrets: new SafeStorageSecretProvider(path.join(dataDir, 'secrets.json'), safeStorage),
     }),
   rendererDir: path.join(__dirname, '..', '..', 'renderer'),
   preloadPath: path.join(__dirname, 'preload.js'),
