@@ -10,7 +10,13 @@ export const IPC_INVOKE = 'zuoxi:invoke';
 export const IPC_PUSH = 'zuoxi:push';
 
 /** Every push the core sends; `pushes` in contract.ts must have exactly these keys. */
-export const PUSH_NAMES = ['directory.importProgress', 'status.changed', 'calls.changed'] as const;
+export const PUSH_NAMES = [
+  'directory.importProgress',
+  'status.changed',
+  'calls.changed',
+  'settings.changed',
+  'calls.dialRequested',
+] as const;
 export type PushName = (typeof PUSH_NAMES)[number];
 
 export function isPush(name: unknown): name is PushName {

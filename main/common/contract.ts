@@ -3,6 +3,7 @@ import {
   AppInfoSchema,
   CallLogPageSchema,
   CallSummarySchema,
+  DialRequestSchema,
   ContactCardSchema,
   ContactInputSchema,
   ContactSummarySchema,
@@ -13,6 +14,8 @@ import {
   InteractionInputSchema,
   InteractionSchema,
   LocaleSchema,
+  SettingUpdateResultSchema,
+  SettingsViewSchema,
   WorkstationStatusSchema,
 } from './domain';
 import type { PushName } from './constants';
@@ -123,6 +126,21 @@ export const channels = {
       .strict(),
     CallLogPageSchema,
   ),
+
+  // ---- Settings (the settings screen). Every value comes with its layer; a value IT's
+  // policy sets is refused with `policy_locked`. The SIP password is not a setting: it
+  // goes through calls.setPassword, and settings.get only says whether one is stored.
+
+  /** Every setting's value and layer, and whether a SIP password is stored. */
+  'settings.get': channel(z.object({}).strict(), SettingsViewSchema),
+  /**
+   * Saves one setting in the agent's own layer. The core's settings schema checks `value`
+   * (refused with `invalid_input` and the reason); a key IT's policy sets is refused with
+   * `policy_locked`; a key that is no setting with `not_found`. SIP changes make the line
+   * register again — once the calls in progress have ended, so no call is cut — and
+   * `applies` says when the change takes effect. Also pushed as `settings.changed`.
+   */
+  'settings.update': channel(z.object({ key: z.string().min(1).max(64), value: z.unknown() }).strict(), SettingUpdateResultSchema),
 } as const;
 
 export const pushes = {
@@ -130,6 +148,10 @@ export const pushes = {
   'status.changed': WorkstationStatusSchema,
   /** A call appeared or changed (ringing with the caller's card, answered, held, ended with cause). */
   'calls.changed': CallSummarySchema,
+  /** A setting changed (this window, another one, or the language switch); every value with its layer. */
+  'settings.changed': SettingsViewSchema,
+  /** The OS handed Zuoxi a tel: / sip: link: put the number in the dial pad for the agent to call. */
+  'calls.dialRequested': DialRequestSchema,
 } as const;
 
 export type Channel = keyof typeof channels;

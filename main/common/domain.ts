@@ -283,3 +283,72 @@ export const CallLogPageSchema = z.object({
   nextCursor: z.number().int().nullable(),
 });
 export type CallLogPage = z.infer<typeof CallLogPageSchema>;
+
+// ---- Settings as the settings screen sees them: every value with the layer it came from
+// (built-in default < the agent's own < IT's policy). A policy value is read-only for the
+// agent. Secrets are never settings: the SIP password is only said to be stored or not.
+
+export const SETTING_LAYERS = ['default', 'user', 'policy'] as const;
+export const SettingLayerSchema = z.enum(SETTING_LAYERS);
+export type SettingLayer = z.infer<typeof SettingLayerSchema>;
+
+/** What a saved change does now: applied at once, once the calls in progress end, or at the next start of Zuoxi. */
+export const SETTING_APPLIES = ['now', 'after_calls', 'next_start'] as const;
+export type SettingApplies = (typeof SETTING_APPLIES)[number];
+
+/** The agent's extension as stored (the core's settings schema validates it; this only describes it). */
+export const SipAccountViewSchema = z.object({
+  registrar: z.string(),
+  domain: z.string(),
+  user: z.string(),
+  authUsername: z.string().nullable(),
+  displayName: z.string(),
+  transport: z.enum(['udp', 'tcp']),
+  registerExpires: z.number().int(),
+  /** The secret's name in the secret store, never the password itself. */
+  passwordSecret: z.string(),
+});
+export type SipAccountView = z.infer<typeof SipAccountViewSchema>;
+
+export const SipEdgeViewSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('embedded'), host: z.string(), udpPort: z.number().int(), tcpPort: z.number().int() }),
+  z.object({ mode: z.literal('external'), host: z.string(), port: z.number().int(), secretName: z.string() }),
+]);
+export type SipEdgeView = z.infer<typeof SipEdgeViewSchema>;
+
+const settingEntry = <T extends z.ZodType>(value: T) => z.object({ value, layer: SettingLayerSchema });
+
+export const SettingsViewSchema = z.object({
+  values: z
+    .object({
+      locale: settingEntry(LocaleSchema),
+      defaultRegion: settingEntry(z.string()),
+      logLevel: settingEntry(z.string()),
+      sipAccount: settingEntry(SipAccountViewSchema.nullable()),
+      deskPhoneUri: settingEntry(z.string().nullable()),
+      sipEdge: settingEntry(SipEdgeViewSchema),
+      notifyWhenFocused: settingEntry(z.boolean()),
+    })
+    // Settings added later (e.g. CRM connectors) still come with their layer.
+    .catchall(settingEntry(z.unknown())),
+  /** Whether the SIP account's password is in the secret store; the password itself never leaves the core. */
+  passwordStored: z.boolean(),
+});
+export type SettingsView = z.infer<typeof SettingsViewSchema>;
+
+export const SettingUpdateResultSchema = z.object({
+  settings: SettingsViewSchema,
+  applies: z.enum(SETTING_APPLIES),
+});
+export type SettingUpdateResult = z.infer<typeof SettingUpdateResultSchema>;
+
+/**
+ * A tel: or sip: link the OS handed to Zuoxi: the number goes into the dial pad and the
+ * agent presses Call (a link never dials by itself).
+ */
+export const DialRequestSchema = z.object({
+  /** What to dial, as the contract's calls.dial accepts it (a number, an extension or a sip: URI). */
+  number: z.string().min(1).max(256),
+  source: z.enum(['tel', 'sip']),
+});
+export type DialRequest = z.infer<typeof DialRequestSchema>;

@@ -6,6 +6,7 @@ export const ERROR_CODES = [
   'unknown_channel', // no such channel in the contract
   'not_found', // the thing asked for does not exist
   'invalid_input', // the core refused the input (e.g. a contact with no usable number)
+  'policy_locked', // IT's managed policy sets this value: the agent cannot change it here
   'import_failed', // an import could not be read at all (nothing was written)
   'unavailable', // a dependency (database, connector) is not there right now
   'internal', // a bug: logged with its stack, reported without it

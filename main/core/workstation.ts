@@ -4,6 +4,7 @@ import type { AgentState, AppInfo, WorkstationStatus } from '../common/domain';
 import { CallLog } from './calls/call-log';
 import { CallsService, type CallsServiceOptions } from './calls/calls-service';
 import { SettingsStore, type Settings } from './config/settings';
+import { SettingsService } from './config/settings-service';
 import { DirectoryService } from './directory/directory-service';
 import { IpcRouter } from './ipc/router';
 import { PushHub } from './ipc/push-gate';
@@ -44,6 +45,7 @@ export class Workstation {
     agentState: 'logged_out',
   };
   readonly calls: CallsService;
+  readonly settingsService: SettingsService;
 
   private constructor(
     readonly options: WorkstationOptions,
@@ -67,11 +69,19 @@ export class Workstation {
       publish: (summary) => {
         this.hub.publish('calls.changed', summary);
         this.updateAgentState();
+        this.settingsService.callsChanged();
       },
       onLineState: (line) => {
         this.status = { ...this.status, ...line };
         this.updateAgentState(true);
       },
+    });
+    this.settingsService = new SettingsService({
+      store: settings,
+      secrets,
+      calls: this.calls,
+      publish: (view) => this.hub.publish('settings.changed', view),
+      log,
     });
     this.router = new IpcRouter(buildHandlers(this), log.child({ module: 'ipc' }));
   }
@@ -144,6 +154,8 @@ export class Workstation {
 
   async close(): Promise<void> {
     this.log.info('workstation.closing');
+    // A SIP restart still on its way must not start the line again once it is stopped.
+    await this.settingsService.close();
     await this.calls.stop();
     await this.db.close();
     this.closeLog();
@@ -153,7 +165,8 @@ export class Workstation {
 function buildHandlers(ws: Workstation): Handlers {
   return {
     'app.ready': async () => ws.appInfo(),
-    'app.setLocale': async ({ locale }) => ws.settings.set('locale', locale).locale,
+    // Through the settings service, so the settings screen hears of it (settings.changed).
+    'app.setLocale': async ({ locale }) => (await ws.settingsService.update('locale', locale)).settings.values.locale.value,
     'directory.search': ({ query, limit }) => ws.directory.search(query, limit),
     'directory.card': ({ contactId }) => ws.directory.card(contactId),
     'directory.lookupNumber': ({ number }) => ws.directory.lookupNumber(number),
@@ -179,5 +192,7 @@ function buildHandlers(ws: Workstation): Handlers {
     'calls.completeTransfer': ({ callId, consultCallId }) => ws.calls.completeTransfer(callId, consultCallId),
     'calls.dial': ({ number }) => ws.calls.dial(number),
     'calls.log': ({ limit, before }) => ws.calls.logPage(limit, before),
+    'settings.get': () => ws.settingsService.view(),
+    'settings.update': ({ key, value }) => ws.settingsService.update(key, value),
   };
 }

@@ -54,13 +54,12 @@
 // ratio look better than it is); colleagues' test runs on the same machine add noise.
 import Srf from 'drachtio-srf';
 import { spawnSync } from 'node:child_process';
-import dgram from 'node:dgram';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SipEdge } from '../../main/core/edge/sip-edge';
 import { silentLogger } from '../../main/core/log/logger';
-import { freePort, makeTempDir, ManagedProcess, until } from '../peers/process';
+import { answersSipOptions, freePort, makeTempDir, ManagedProcess, until } from '../peers/process';
 
 const STEP_SECONDS = Number(process.env.BENCH_STEP_SECONDS ?? 5);
 const RATES = (process.env.BENCH_RATES ?? '50,100,200,400,600,800,1200,1600,2400,3200,4800,6400')
@@ -273,31 +272,6 @@ async function startEdge(): Promise<{ target: Target; stop(): Promise<void> }> {
   };
 }
 
-/** Any SIP answer to an OPTIONS from 127.0.0.1 means the UDP listener is up. */
-function answersOptions(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = dgram.createSocket('udp4');
-    const timer = setTimeout(() => done(false), 300);
-    const done = (ok: boolean) => {
-      clearTimeout(timer);
-      socket.close();
-      resolve(ok);
-    };
-    socket.on('message', () => done(true));
-    socket.on('error', () => done(false));
-    socket.bind(0, '127.0.0.1', () => {
-      const local = socket.address().port;
-      const branch = `z9hG4bK-bench-${Date.now()}`;
-      socket.send(
-        `OPTIONS sip:127.0.0.1:${port} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:${local};branch=${branch};rport\r\n` +
-          `Max-Forwards: 70\r\nFrom: <sip:bench@127.0.0.1>;tag=bench\r\nTo: <sip:127.0.0.1:${port}>\r\n` +
-          `Call-ID: ${branch}@bench\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n`,
-        port,
-        '127.0.0.1',
-      );
-    });
-  });
-}
 
 async function startKamailio(sipp: string, kamailio: string): Promise<Target> {
   const modules = KAMAILIO_MODULE_DIRS.find((dir) => fs.existsSync(path.join(dir, 'tm.so')));
@@ -330,7 +304,7 @@ async function startKamailio(sipp: string, kamailio: string): Promise<Target> {
     async () => {
       proxy.assertRunning();
       uas.assertRunning();
-      return (await answersOptions(port)) || undefined;
+      return (await answersSipOptions(port)) || undefined;
     },
     `kamailio on 127.0.0.1:${port}`,
     10_000,

@@ -72,6 +72,8 @@ export const SettingsSchema = z.object({
   /** The agent's own SIP phone, which Zuoxi bridges answered calls to (desk-phone mode). */
   deskPhoneUri: z.string().regex(SIP_URI, 'a sip: URI such as sip:desk-8001@192.168.1.20').nullable(),
   sipEdge: SipEdgeSettingsSchema,
+  /** Desktop notifications for ringing calls also while Zuoxi's window has the focus (normally the window itself is enough). */
+  notifyWhenFocused: z.boolean(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingKey = keyof Settings;
@@ -84,6 +86,7 @@ export const DEFAULT_SETTINGS: Settings = {
   sipAccount: null,
   deskPhoneUri: null,
   sipEdge: { mode: 'embedded', host: '0.0.0.0', udpPort: 0, tcpPort: 0 },
+  notifyWhenFocused: false,
 };
 
 const PartialSettingsSchema = SettingsSchema.partial().strict();
