@@ -3,6 +3,7 @@ import type { Logger } from '../log/logger';
 import { Database, type DatabaseOptions, type SqlExecutor } from './database';
 import { directorySchema } from './migrations/001-directory';
 import { callLogSchema } from './migrations/002-calls';
+import { outboxSchema } from './migrations/003-outbox';
 
 export interface Migration {
   /** 1, 2, 3, … in order; becomes `PRAGMA user_version` once applied. */
@@ -12,7 +13,7 @@ export interface Migration {
 }
 
 /** Every schema change, oldest first. Append only: a shipped migration never changes. */
-export const MIGRATIONS: readonly Migration[] = [directorySchema, callLogSchema];
+export const MIGRATIONS: readonly Migration[] = [directorySchema, callLogSchema, outboxSchema];
 
 export interface MigrationOutcome {
   from: number;
