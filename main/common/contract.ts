@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   AppInfoSchema,
   CallLogPageSchema,
+  CardSourceSchema,
   CallSummarySchema,
   DialRequestSchema,
   ContactCardSchema,
@@ -54,10 +55,16 @@ export const channels = {
     z.array(ContactSummarySchema),
   ),
   'directory.card': channel(z.object({ contactId: z.number().int().positive() }).strict(), ContactCardSchema),
-  /** Caller identity → card; null when no contact has that number. */
+  /**
+   * Caller identity → card through the lookup chain (local directory and cache, then the CRM
+   * connectors until `lookupDeadlineMs`); card null when no source knows the number.
+   * `sources` is what each source said, also when there is no card (e.g. the CRM is
+   * offline for an unknown caller). Connectors answering after the deadline refresh the
+   * cache for the next lookup.
+   */
   'directory.lookupNumber': channel(
     z.object({ number: z.string().min(1).max(64) }).strict(),
-    z.object({ e164: z.string().nullable(), card: ContactCardSchema.nullable() }),
+    z.object({ e164: z.string().nullable(), card: ContactCardSchema.nullable(), sources: z.array(CardSourceSchema).optional() }),
   ),
   'directory.saveContact': channel(
     z.object({ contactId: z.number().int().positive().nullable(), contact: ContactInputSchema }).strict(),

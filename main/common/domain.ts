@@ -89,12 +89,111 @@ export const InteractionSchema = z.object({
 });
 export type Interaction = z.infer<typeof InteractionSchema>;
 
+// ---- Where a card's facts came from: the screen-pop lookup chain (local directory and
+// cache first, then the CRM connectors configured in `crmConnectors`).
+
+/** 'local': the agent's own directory (sqlite); 'ldap' / 'rest': a connector from settings. */
+export const CARD_SOURCE_CONNECTORS = ['local', 'ldap', 'rest'] as const;
+/**
+ * - fresh: answered during this lookup, or its cached answer is younger than `cacheTtlSeconds`.
+ * - pending: asked, no answer yet (it missed the lookup deadline); facts shown are the cached
+ *   ones from `fetchedAt`, if any; an update of the card follows.
+ * - stale: the connector failed (see `error`); the card shows what it said at `fetchedAt`:
+ *   show "offline — stale since <fetchedAt>".
+ * - failed: the connector failed and nothing is cached for this caller (`fetchedAt` null).
+ */
+export const CARD_SOURCE_STATUSES = ['fresh', 'pending', 'stale', 'failed'] as const;
+export type CardSourceStatus = (typeof CARD_SOURCE_STATUSES)[number];
+/**
+ * Why a connector failed, for the renderer to translate (`errorDetail` has the verbatim part):
+ * - timeout: no answer within the connector's `timeoutMs`
+ * - unreachable: connection refused / reset / DNS (the server is down or not there)
+ * - http_status: the REST server answered with an HTTP error (5xx, 400…), e.g. "503 Service Unavailable"
+ * - bad_response: not JSON, an HTML error page, or JSON of an unexpected shape
+ * - auth_failed: the server refused our credentials (LDAP bind, HTTP 401/403), or the secret is missing
+ * - error: anything else
+ */
+export const CONNECTOR_ERRORS = ['timeout', 'unreachable', 'http_status', 'bad_response', 'auth_failed', 'error'] as const;
+export type ConnectorErrorCode = (typeof CONNECTOR_ERRORS)[number];
+/** The facts a source can put on a card; `CardSource.fields` names the ones it supplied. */
+export const CARD_FACTS = ['name', 'company', 'tier', 'customerId', 'email', 'title', 'department', 'history', 'openTickets', 'lastContacts'] as const;
+export type CardFact = (typeof CARD_FACTS)[number];
+
+export const CardSourceSchema = z.object({
+  connector: z.enum(CARD_SOURCE_CONNECTORS),
+  /** The connector's `name` from settings (e.g. "corp-ldap", "crm"); 'local' for the directory. */
+  name: z.string(),
+  status: z.enum(CARD_SOURCE_STATUSES),
+  /** This source knows the caller: some of the card's facts are its own (see `fields`). */
+  matched: z.boolean(),
+  /** When the facts shown from this source were fetched from it (ISO 8601 with ms); null when never. */
+  fetchedAt: z.string().nullable(),
+  /** Which facts on the card came from this source (e.g. ['name', 'tier', 'openTickets']). */
+  fields: z.array(z.enum(CARD_FACTS)),
+  /** Why it failed (status stale / failed), else null. */
+  error: z.enum(CONNECTOR_ERRORS).nullable(),
+  /** The verbatim detail behind `error`, in English (e.g. "503 Service Unavailable"); never a secret or the caller's number. */
+  errorDetail: z.string().nullable(),
+});
+export type CardSource = z.infer<typeof CardSourceSchema>;
+
+/** A ticket the CRM says is open for this customer. All text is caller/CRM data: plain text, cut to length by the core. */
+export const CrmTicketSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  /** As the CRM names it (open, pending, in_progress, …). */
+  status: z.string(),
+  /** ISO 8601 (or the CRM's own text when it is not a date); null when not given. */
+  createdAt: z.string().nullable(),
+  /** The connector's name it came from. */
+  source: z.string(),
+});
+export type CrmTicket = z.infer<typeof CrmTicketSchema>;
+
+/** One of the customer's last contacts with the center as the CRM records them (calls, mails, visits). */
+export const CrmContactSchema = z.object({
+  /** ISO 8601 (or the CRM's own text); null when not given. */
+  at: z.string().nullable(),
+  /** How (phone, email, chat, visit…), as the CRM names it; '' when not given. */
+  channel: z.string(),
+  summary: z.string(),
+  /** Who handled it; '' when not given. */
+  agent: z.string(),
+  source: z.string(),
+});
+export type CrmContact = z.infer<typeof CrmContactSchema>;
+
+/** What the connectors know beyond the contact fields; merged over every connector that matched. */
+export const CrmInfoSchema = z.object({
+  /** The customer's id in the CRM / directory (first connector that gave one); null when none. */
+  customerId: z.string().nullable(),
+  email: z.string(),
+  title: z.string(),
+  department: z.string(),
+  /** Newest first, at most 20, each with its source. */
+  openTickets: z.array(CrmTicketSchema),
+  /** Newest first, at most 20, each with its source. */
+  lastContacts: z.array(CrmContactSchema),
+});
+export type CrmInfo = z.infer<typeof CrmInfoSchema>;
+
 /** What the caller card shows: who, and what happened before. */
 export const ContactCardSchema = z.object({
   contact: ContactSchema,
   recent: z.array(InteractionSchema),
   openItems: z.array(InteractionSchema),
   interactionCount: z.number().int(),
+  /**
+   * true: `contact` is a stored contact of the local directory (its id works with
+   * directory.card / history). false: only a connector knows the caller; `contact.id` is 0,
+   * `contact` holds the connector's facts and `recent`/`openItems` are empty (offer "save
+   * as contact"). Always sent by the lookup chain (screen pop, directory.lookupNumber).
+   */
+  inDirectory: z.boolean().optional(),
+  /** Every source the lookup consulted, the local directory first, then connectors in settings order. Always sent by the lookup chain. */
+  sources: z.array(CardSourceSchema).optional(),
+  /** Facts from the CRM connectors; null when none matched or none is configured. Always sent by the lookup chain. */
+  crm: CrmInfoSchema.nullable().optional(),
 });
 export type ContactCard = z.infer<typeof ContactCardSchema>;
 

@@ -14,7 +14,7 @@ import { systemClock, type Clock, type SipTimerValues } from '../edge/clock';
 import type { SipEdgeAddresses } from '../edge/sip-edge';
 import type { Logger } from '../log/logger';
 import type { SecretProvider } from '../secrets';
-import { callerIdentity, userOf } from './caller-identity';
+import { callerIdentity, dialledNumber, userOf } from './caller-identity';
 import type { CallLog } from './call-log';
 import { CallSession, Leg } from './call-session';
 import { CallTracker } from './call-tracker';
@@ -219,13 +219,18 @@ export class CallsService {
       res.send(this.account ? 482 : 480);
       return;
     }
-    const identity = callerIdentity({ from: req.get('From'), pAssertedIdentity: req.get('P-Asserted-Identity'), privacy: req.get('Privacy') });
+    const identity = callerIdentity({
+      from: req.get('From'),
+      pAssertedIdentity: req.get('P-Asserted-Identity'),
+      remotePartyId: req.get('Remote-Party-ID'),
+      privacy: req.get('Privacy'),
+    });
     const session = new CallSession({
       id: callId,
       direction: 'inbound',
       state: 'ringing',
       remote: { number: identity.number, e164: null, displayName: identity.displayName, withheld: identity.withheld },
-      dialled: userOf(req.get('To')) ?? userOf(req.uri),
+      dialled: dialledNumber({ pCalledPartyId: req.get('P-Called-Party-ID'), diversion: req.get('Diversion'), to: req.get('To'), requestUri: req.uri }),
       ringAt: this.stamp(),
     });
     session.inbound = { req, res };

@@ -4,6 +4,13 @@ import { z } from 'zod';
 import { LocaleSchema } from '../../common/domain';
 import { ZuoxiError } from '../../common/errors';
 import { LOG_LEVELS } from '../log/logger';
+import {
+  CacheTtlSchema,
+  CrmConnectorsSchema,
+  DEFAULT_CACHE_TTL_SECONDS,
+  DEFAULT_LOOKUP_DEADLINE_MS,
+  LookupDeadlineSchema,
+} from '../directory/connectors/connector-settings';
 
 // One zod-validated settings object, layered: built-in defaults < the agent's own
 // settings (made in the app, kept in the data dir) < managed policy from IT. Every
@@ -72,6 +79,12 @@ export const SettingsSchema = z.object({
   /** The agent's own SIP phone, which Zuoxi bridges answered calls to (desk-phone mode). */
   deskPhoneUri: z.string().regex(SIP_URI, 'a sip: URI such as sip:desk-8001@192.168.1.20').nullable(),
   sipEdge: SipEdgeSettingsSchema,
+  /** CRM connectors the screen pop asks after the local directory, in this order (see directory/connectors). */
+  crmConnectors: CrmConnectorsSchema,
+  /** How long a lookup waits for the connectors before the card shows with what the cache has (ms). */
+  lookupDeadlineMs: LookupDeadlineSchema,
+  /** How long a connector's answer is reused without asking again (s); older answers stay as the offline fallback. */
+  cacheTtlSeconds: CacheTtlSchema,
   /** Desktop notifications for ringing calls also while Zuoxi's window has the focus (normally the window itself is enough). */
   notifyWhenFocused: z.boolean(),
 });
@@ -86,6 +99,9 @@ export const DEFAULT_SETTINGS: Settings = {
   sipAccount: null,
   deskPhoneUri: null,
   sipEdge: { mode: 'embedded', host: '0.0.0.0', udpPort: 0, tcpPort: 0 },
+  crmConnectors: [],
+  lookupDeadlineMs: DEFAULT_LOOKUP_DEADLINE_MS,
+  cacheTtlSeconds: DEFAULT_CACHE_TTL_SECONDS,
   notifyWhenFocused: false,
 };
 

@@ -77,7 +77,7 @@ describe('SettingsService', () => {
     expect(values.sipAccount).toEqual({ value: null, layer: 'default' });
     expect(values.notifyWhenFocused).toEqual({ value: false, layer: 'default' });
     expect(Object.keys(values).sort()).toEqual(
-      ['defaultRegion', 'deskPhoneUri', 'locale', 'logLevel', 'notifyWhenFocused', 'sipAccount', 'sipEdge'].sort(),
+      ['defaultRegion', 'deskPhoneUri', 'locale', 'logLevel', 'notifyWhenFocused', 'sipAccount', 'sipEdge', 'crmConnectors', 'lookupDeadlineMs', 'cacheTtlSeconds'].sort(),
     );
   });
 
