@@ -2,12 +2,14 @@
 import { silentLogger } from '../../../main/core/log/logger';
 import { MIGRATIONS, migrate, userVersion } from '../../../main/core/store/migrations';
 import { openTempStore, type TempStore } from '../store/temp-store';
+import { OUTBOX_MIGRATIONS } from './helpers/outbox-store';
 
 describe('migration 3: outbox', () => {
   let store: TempStore;
   beforeEach(async () => {
     store = await openTempStore(false);
-    await migrate(store.db, silentLogger);
+    // Up to this migration only: later ones are other features' and are tested with them.
+    await migrate(store.db, silentLogger, OUTBOX_MIGRATIONS);
   });
   afterEach(async () => {
     await store.dispose();
