@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests drive for real: Chromium for the renderer's
 # end-to-end tests; kamailio (registrar/proxy), baresip-core (the phones: its aufile,
-# sndfile and ctrl_tcp modules) and sip-tester (sipp) for the SIP tests. Later issues
-# add the directory peer here (slapd). Safe to run again: it installs only what is missing.
+# sndfile and ctrl_tcp modules) and sip-tester (sipp) for the SIP tests; slapd and
+# ldap-utils (slapadd) as the corporate / customer directory the LDAP connector tests
+# start. Safe to run again: it installs only what is missing.
 set -euo pipefail
 
-packages=(chromium fonts-noto-cjk kamailio baresip-core sip-tester)
+packages=(chromium fonts-noto-cjk kamailio baresip-core sip-tester slapd ldap-utils)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -4,6 +4,7 @@ import { Database, type DatabaseOptions, type SqlExecutor } from './database';
 import { directorySchema } from './migrations/001-directory';
 import { callLogSchema } from './migrations/002-calls';
 import { outboxSchema } from './migrations/003-outbox';
+import { connectorCacheSchema } from './migrations/004-connector-cache';
 
 export interface Migration {
   /** 1, 2, 3, … in order; becomes `PRAGMA user_version` once applied. */
@@ -13,7 +14,7 @@ export interface Migration {
 }
 
 /** Every schema change, oldest first. Append only: a shipped migration never changes. */
-export const MIGRATIONS: readonly Migration[] = [directorySchema, callLogSchema, outboxSchema];
+export const MIGRATIONS: readonly Migration[] = [directorySchema, callLogSchema, outboxSchema, connectorCacheSchema];
 
 export interface MigrationOutcome {
   from: number;
