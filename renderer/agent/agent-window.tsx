@@ -6,6 +6,7 @@ import { ContactSearch } from '../features/directory/components/contact-search';
 import { HistoryTimeline } from '../features/directory/components/history-timeline';
 import { ImportPanel } from '../features/directory/components/import-panel';
 import { useDirectoryStore } from '../features/directory/store';
+import { SettingsPanel } from '../features/settings/components/settings-panel';
 import { StatusBar } from '../features/status/components/status-bar';
 
 export function AgentWindow() {
@@ -27,6 +28,7 @@ export function AgentWindow() {
           {contactId !== null && <HistoryTimeline key={contactId} />}
         </div>
       </main>
+      <SettingsPanel />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { call, toFailure } from '../api';
 import { useLocaleStore } from '../features/locale/store';
+import { useSettingsStore } from '../features/settings/store';
 import { useStatusStore } from '../features/status/store';
 import { resyncCalls, wirePushes } from './wire-pushes';
 
@@ -14,6 +15,8 @@ export async function start(): Promise<() => void> {
     const info = await call('app.ready', {});
     useStatusStore.getState().applyAppInfo(info);
     await useLocaleStore.getState().adopt(info.locale);
+    // Which values IT locks (the language switch) and the notification choice; read in the background.
+    void useSettingsStore.getState().load();
   } catch (error) {
     useStatusStore.getState().setStartError(toFailure(error));
     return unwire;

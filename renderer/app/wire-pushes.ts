@@ -1,6 +1,8 @@
 import { api } from '../api';
 import { useCallsStore } from '../features/calls/store';
 import { useDirectoryStore } from '../features/directory/store';
+import { useNotificationsStore } from '../features/notifications/store';
+import { useSettingsStore } from '../features/settings/store';
 import { useStatusStore } from '../features/status/store';
 
 /**
@@ -14,6 +16,7 @@ export function wirePushes(): () => void {
     api.on('directory.importProgress', (progress) => useDirectoryStore.getState().applyImportProgress(progress)),
     api.on('calls.changed', (call) => {
       const update = useCallsStore.getState().applyCall(call);
+      useNotificationsStore.getState().applyCall(call);
       const directory = useDirectoryStore.getState();
       // The screen pop: the caller's card (or "unknown caller") shows while it still rings.
       if (update.pop === 'ring') void directory.popCaller(call);
@@ -21,6 +24,7 @@ export function wirePushes(): () => void {
       // The core logs the call on the contact's history before it pushes the end.
       if (update.kind === 'ended' && call.card) void directory.refreshContact(call.card.contact.id);
     }),
+    api.on('settings.changed', (view) => useSettingsStore.getState().applyView(view)),
     api.onLink((link) => {
       useStatusStore.getState().setLink(link);
       // Calls pushed while the link was down are lost: read what is in progress now.

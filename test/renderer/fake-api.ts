@@ -1,10 +1,12 @@
 import type { ArgsIn, Channel, Push, PushPayload, Result, ZuoxiApi } from '../../main/common/contract';
-import type { CallSummary, ContactCard, ContactSummary, Interaction, InteractionKind } from '../../main/common/domain';
+import type { CallSummary, ContactCard, ContactSummary, Interaction, InteractionKind, SettingsView } from '../../main/common/domain';
 import { isZuoxiError, type Reply } from '../../main/common/errors';
 import { installTransport } from '../../renderer/api';
 import { initialCalls, useCallsStore } from '../../renderer/features/calls/store';
 import { initialDirectory, useDirectoryStore } from '../../renderer/features/directory/store';
 import { initialLocale, useLocaleStore } from '../../renderer/features/locale/store';
+import { initialNotifications, resetShownNotifications, useNotificationsStore } from '../../renderer/features/notifications/store';
+import { initialSettings, useSettingsStore } from '../../renderer/features/settings/store';
 import { initialStatus, useStatusStore } from '../../renderer/features/status/store';
 import { i18n } from '../../renderer/i18n';
 
@@ -64,6 +66,9 @@ export async function freshApi(handlers: FakeHandlers = {}): Promise<FakeZuoxiAp
   useCallsStore.setState(initialCalls);
   useStatusStore.setState(initialStatus);
   useLocaleStore.setState(initialLocale);
+  useSettingsStore.setState(initialSettings);
+  resetShownNotifications();
+  useNotificationsStore.setState(initialNotifications);
   await i18n.changeLanguage('zh-CN');
   return fake;
 }
@@ -136,4 +141,23 @@ export function callSummary(id: string, overrides: Partial<CallSummary> = {}): C
     consultFor: null,
     ...overrides,
   };
+}
+
+type SettingValues = SettingsView['values'];
+type Layered = { [K in keyof SettingValues]?: Partial<SettingValues[K]> };
+
+/** What settings.get returns: defaults everywhere unless told otherwise (value and/or layer per key). */
+export function settingsView(values: Layered = {}, passwordStored = false): SettingsView {
+  const base: SettingValues = {
+    locale: { value: 'zh-CN', layer: 'default' },
+    defaultRegion: { value: 'CN', layer: 'default' },
+    logLevel: { value: 'info', layer: 'default' },
+    sipAccount: { value: null, layer: 'default' },
+    deskPhoneUri: { value: null, layer: 'default' },
+    sipEdge: { value: { mode: 'embedded', host: '0.0.0.0', udpPort: 0, tcpPort: 0 }, layer: 'default' },
+    notifyWhenFocused: { value: false, layer: 'default' },
+  };
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, entry] of Object.entries(values)) merged[key] = { ...(base as Record<string, object>)[key], ...entry };
+  return { values: merged as SettingValues, passwordStored };
 }

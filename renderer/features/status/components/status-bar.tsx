@@ -1,6 +1,8 @@
 import { useTranslation } from 'react-i18next';
+import { NotificationPermission } from '../../notifications/components/notification-permission';
 import { LanguageSwitch } from '../../locale/components/language-switch';
 import { useLocaleStore } from '../../locale/store';
+import { SettingsButton } from '../../settings/components/settings-button';
 import { useStatusStore } from '../store';
 
 export function StatusBar() {
@@ -61,6 +63,8 @@ export function StatusBar() {
       </div>
       <span className="status-bar-spacer" />
       {version && <span className="status-version">{t('status.version', { version })}</span>}
+      <NotificationPermission variant="bar" />
+      <SettingsButton />
       <LanguageSwitch />
     </header>
   );
