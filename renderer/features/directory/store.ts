@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type {
   CallSummary,
   ContactCard,
+  ContactInput,
   ContactSummary,
   ImportProgress,
   ImportReport,
@@ -76,6 +77,8 @@ export interface DirectoryData {
   import: ImportData;
   /** Shown instead of a card when a call rings from a number no contact has. */
   unknownCaller: UnknownCaller | null;
+  /** The unknown caller being saved as a new contact. */
+  newContact: NoteData;
 }
 
 export interface DirectoryState extends DirectoryData {
@@ -94,6 +97,8 @@ export interface DirectoryState extends DirectoryData {
   refreshContact(contactId: number): Promise<void>;
   loadOlderHistory(): Promise<void>;
   addNote(summary: string): Promise<boolean>;
+  /** Saves the unknown caller as a new local contact and shows their card; false when refused. */
+  saveNewContact(contact: ContactInput): Promise<boolean>;
   importFile(file: File): Promise<void>;
   applyImportProgress(progress: ImportProgress): void;
   dismissImport(): void;
@@ -110,6 +115,7 @@ export const initialDirectory: DirectoryData = {
   note: { saving: false, error: null },
   import: { phase: 'idle' },
   unknownCaller: null,
+  newContact: { saving: false, error: null },
 };
 
 export const useDirectoryStore = create<DirectoryState>()((set, get) => {
@@ -176,6 +182,7 @@ export const useDirectoryStore = create<DirectoryState>()((set, get) => {
           history: noHistory,
           note: { saving: false, error: null },
           unknownCaller: { callId: call.id, number, e164, displayName, withheld },
+          newContact: { saving: false, error: null },
         });
         return;
       }
@@ -256,6 +263,35 @@ export const useDirectoryStore = create<DirectoryState>()((set, get) => {
         return true;
       } catch (error) {
         if (seq === contactSeq) set({ note: { saving: false, error: toFailure(error) } });
+        return false;
+      }
+    },
+
+    saveNewContact: async (contact) => {
+      const caller = get().unknownCaller;
+      if (!caller || get().newContact.saving) return false;
+      set({ newContact: { saving: true, error: null } });
+      try {
+        // Local for now: the outbox that queues it for the CRM comes with the sync module.
+        const card = await call('directory.saveContact', { contactId: null, contact });
+        // The agent moved on (another caller popped) while it saved: it is saved, search finds it.
+        if (get().unknownCaller?.callId !== caller.callId) {
+          set({ newContact: { saving: false, error: null } });
+          return true;
+        }
+        contactSeq += 1;
+        const contactId = card.contact.id;
+        set({
+          card: { contactId, card, loading: false, error: null },
+          history: { ...noHistory, contactId },
+          note: { saving: false, error: null },
+          unknownCaller: null,
+          newContact: { saving: false, error: null },
+        });
+        await get().loadOlderHistory();
+        return true;
+      } catch (error) {
+        set({ newContact: { saving: false, error: toFailure(error) } });
         return false;
       }
     },

@@ -6,6 +6,7 @@ import { isDiallable } from '../../calls/call-rules';
 import { DialButton } from '../../calls/components/dial-button';
 import { useDirectoryStore, type UnknownCaller } from '../store';
 import { InteractionLine } from './interaction-line';
+import { NewContactForm } from './new-contact-form';
 import { NoteForm } from './note-form';
 
 const KNOWN_NUMBER_LABELS = ['mobile', 'work', 'home', 'other'] as const;
@@ -149,6 +150,8 @@ function UnknownCallerView({ caller }: { caller: UnknownCaller }) {
           </>
         )}
       </dl>
+      {/* Keyed by call: the next unknown caller starts with their own number. */}
+      <NewContactForm key={caller.callId} caller={caller} />
     </section>
   );
 }
