@@ -5,6 +5,7 @@ import { directorySchema } from './migrations/001-directory';
 import { callLogSchema } from './migrations/002-calls';
 import { outboxSchema } from './migrations/003-outbox';
 import { connectorCacheSchema } from './migrations/004-connector-cache';
+import { scriptsSchema } from './migrations/005-scripts';
 
 export interface Migration {
   /** 1, 2, 3, … in order; becomes `PRAGMA user_version` once applied. */
@@ -14,7 +15,7 @@ export interface Migration {
 }
 
 /** Every schema change, oldest first. Append only: a shipped migration never changes. */
-export const MIGRATIONS: readonly Migration[] = [directorySchema, callLogSchema, outboxSchema, connectorCacheSchema];
+export const MIGRATIONS: readonly Migration[] = [directorySchema, callLogSchema, outboxSchema, connectorCacheSchema, scriptsSchema];
 
 export interface MigrationOutcome {
   from: number;
