@@ -4,13 +4,15 @@ import type { PushHub } from '../core/ipc/push-gate';
 import type { Logger } from '../core/log/logger';
 import { APP_INDEX_URL, installAppProtocol, registerAppScheme } from './app-protocol';
 import { IpcBridge, type InvokeRouter } from './ipc-bridge';
+import { RingingCallNotifier } from './notifications';
+import { DialLinks, dialLinkInArgv, registerLinkHandlers } from './protocol-links';
 import { hardenContents, hardenSession } from './security';
 import { agentWindowOptions } from './windows';
 
 /** What the shell needs from main/core's Workstation (which satisfies it as is). */
 export interface WorkstationLike {
   readonly router: InvokeRouter;
-  readonly hub: Pick<PushHub, 'attach'>;
+  readonly hub: Pick<PushHub, 'attach' | 'publish'>;
   readonly log: Logger;
   close(): Promise<void>;
 }
@@ -22,6 +24,9 @@ export interface ShellOptions {
   /** The esbuild-bundled preload (dist/main/app/preload.js). */
   preloadPath: string;
   env?: Record<string, string | undefined>;
+  /** The command line (a tel:/sip: link may be on it); process.argv by default. */
+  argv?: readonly string[];
+  platform?: NodeJS.Platform;
 }
 
 export interface RunningShell {
@@ -40,12 +45,26 @@ export async function startShell(options: ShellOptions): Promise<RunningShell | 
   // Both must happen before 'ready': Chromium reads them while it starts.
   app.enableSandbox();
   registerAppScheme();
+  const platform = options.platform ?? process.platform;
+  // Linux finds the tel:/sip: handler (and the window's icon) by this .desktop file's name:
+  // electron-builder's, and build/linux/zuoxi.desktop for hand installs.
+  if (platform === 'linux') app.setDesktopName('zuoxi.desktop');
+  // Windows shows toasts only for the AppUserModelID the installer's shortcut carries (the appId).
+  if (platform === 'win32') app.setAppUserModelId('com.zuoxi.workstation');
   const dataDir = chooseDataDir(options.env ?? process.env);
   // Two instances on one data dir would fight over the database and the SIP account.
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return null;
   }
+  // A tel:/sip: link waits here until the window can take it. macOS hands links over as
+  // open-url, possibly before ready; Windows and Linux put them on the command line.
+  const links = new DialLinks();
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    links.receive(url);
+  });
+  links.receive(dialLinkInArgv(options.argv ?? process.argv));
   app.on('web-contents-created', (_event, contents) => hardenContents(contents, (url) => shell.openExternal(url)));
   await app.whenReady();
 
@@ -57,19 +76,34 @@ export async function startShell(options: ShellOptions): Promise<RunningShell | 
     return null;
   }
   const log = workstation.log.child({ module: 'shell' });
+  links.useLog(log.child({ module: 'links' }));
   hardenSession(session.defaultSession);
   installAppProtocol(options.rendererDir);
   const bridge = new IpcBridge(workstation.router, workstation.hub, workstation.log.child({ module: 'ipc-bridge' }));
   const stopListening = bridge.listen(ipcMain);
   const window = openAgentWindow(bridge, options.preloadPath, log);
 
-  app.on('second-instance', () => {
-    if (window.isDestroyed()) return;
-    if (window.isMinimized()) window.restore();
-    window.focus();
+  const stopNotifying = new RingingCallNotifier({ router: workstation.router, hub: workstation.hub, window, log }).start();
+  // The number goes to the dial pad (held until the window is ready); the agent presses Call.
+  links.attach((request) => {
+    bringForward(window);
+    workstation.hub.publish('calls.dialRequested', request);
+  });
+  registerLinkHandlers(app, log);
+
+  app.on('second-instance', (_event, argv) => {
+    bringForward(window);
+    links.receive(dialLinkInArgv(argv));
   });
   app.on('window-all-closed', () => app.quit());
-  quitAfterClosing(workstation, stopListening, log);
+  quitAfterClosing(
+    workstation,
+    () => {
+      stopNotifying();
+      stopListening();
+    },
+    log,
+  );
   log.info('shell.started', { dataDir });
   return { dataDir, workstation, bridge, window };
 }
@@ -91,6 +125,13 @@ function chooseDataDir(env: Record<string, string | undefined>): string {
   const dataDir = path.resolve(override);
   app.setPath('userData', dataDir);
   return dataDir;
+}
+
+function bringForward(window: BrowserWindow): void {
+  if (window.isDestroyed()) return;
+  if (window.isMinimized()) window.restore();
+  window.show();
+  window.focus();
 }
 
 function openAgentWindow(bridge: IpcBridge, preloadPath: string, log: Logger): BrowserWindow {

@@ -71,8 +71,14 @@ export class BrowserWindow extends EventEmitter {
   readonly webContents = new FakeWebContents('about:blank');
   destroyed = false;
   minimized = false;
-  readonly show = jest.fn();
-  readonly focus = jest.fn();
+  focused = false;
+  visible = true;
+  readonly show = jest.fn(() => {
+    this.visible = true;
+  });
+  readonly focus = jest.fn(() => {
+    this.focused = true;
+  });
   readonly restore = jest.fn(() => {
     this.minimized = false;
   });
@@ -87,6 +93,12 @@ export class BrowserWindow extends EventEmitter {
   }
   isMinimized(): boolean {
     return this.minimized;
+  }
+  isFocused(): boolean {
+    return this.focused;
+  }
+  isVisible(): boolean {
+    return this.visible;
   }
   isDestroyed(): boolean {
     return this.destroyed;
@@ -121,6 +133,15 @@ class FakeApp extends EventEmitter {
   });
   readonly exit = jest.fn((code?: number) => void this.calls.push(`exit:${code ?? 0}`));
   readonly getPath = jest.fn((name: string) => this.paths.get(name) ?? `/fake/${name}`);
+  /** Schemes this app is the OS handler for (tel, sip…). */
+  readonly protocolClients = new Set<string>();
+  readonly setAsDefaultProtocolClient = jest.fn((scheme: string, _path?: string, _args?: string[]) => {
+    this.protocolClients.add(scheme);
+    return true;
+  });
+  readonly isDefaultProtocolClient = jest.fn((scheme: string, _path?: string, _args?: string[]) => this.protocolClients.has(scheme));
+  readonly setAppUserModelId = jest.fn((_id: string) => undefined);
+  readonly setDesktopName = jest.fn((name: string) => void this.calls.push(`setDesktopName:${name}`));
   readonly setPath = jest.fn((name: string, value: string) => void this.paths.set(name, value));
   getVersion(): string {
     return '0.1.0-test';
@@ -227,6 +248,39 @@ export const safeStorage = {
   decryptString: jest.fn((encrypted: Buffer) => unscramble(encrypted)),
   decryptStringAsync: jest.fn(async (encrypted: Buffer) => ({ result: unscramble(encrypted), shouldReEncrypt: false })),
 };
+
+/**
+ * The main process's notifications: records what was asked for; tests play the OS's part
+ * by emitting 'click' / 'action' / 'close' on an instance.
+ */
+export class Notification extends EventEmitter {
+  static supported = true;
+  static readonly instances: Notification[] = [];
+  static isSupported(): boolean {
+    return Notification.supported;
+  }
+
+  shown = false;
+  closed = false;
+  readonly show = jest.fn(() => {
+    this.shown = true;
+  });
+  readonly close = jest.fn(() => {
+    if (this.closed) return;
+    this.closed = true;
+    this.emit('close', { reason: 'applicationHidden' });
+  });
+
+  constructor(readonly options: Record<string, unknown> = {}) {
+    super();
+    Notification.instances.push(this);
+  }
+
+  /** Test helper: the agent pressed action button `index` (Electron's details object first). */
+  press(index: number): void {
+    this.emit('action', { actionIndex: index, selectionIndex: -1 }, index, -1);
+  }
+}
 
 export const shell = {
   openExternal: jest.fn(async (_url: string) => undefined),

@@ -15,13 +15,20 @@ function load() {
   const { startShell } = jest.requireActual<ShellModule>('../../main/app/shell');
   const workstation = {
     router: { dispatch: jest.fn(async () => ({ ok: true as const, value: null })) },
-    hub: { attach: jest.fn(() => () => true) },
+    hub: { attach: jest.fn(() => () => true), publish: jest.fn() },
     log: silentLogger,
     close: jest.fn(async () => undefined),
   };
   const openWorkstation = jest.fn(async (_dataDir: string, _version: string) => workstation);
-  const start = (env: Record<string, string | undefined> = {}) =>
-    startShell({ openWorkstation, rendererDir: '/opt/zuoxi/dist/renderer', preloadPath: '/opt/zuoxi/preload.js', env });
+  const start = (env: Record<string, string | undefined> = {}, extra: { argv?: string[]; platform?: NodeJS.Platform } = {}) =>
+    startShell({
+      openWorkstation,
+      rendererDir: '/opt/zuoxi/dist/renderer',
+      preloadPath: '/opt/zuoxi/preload.js',
+      env,
+      argv: extra.argv ?? ['/opt/Zuoxi/zuoxi'],
+      platform: extra.platform ?? 'linux',
+    });
   return { electron, workstation, openWorkstation, start };
 }
 
@@ -39,7 +46,7 @@ describe('startShell', () => {
     const { electron, start, openWorkstation } = load();
     const running = start();
     await Promise.resolve();
-    expect(electron.app.calls).toEqual(['enableSandbox', 'registerSchemesAsPrivileged', 'requestSingleInstanceLock']);
+    expect(electron.app.calls).toEqual(['enableSandbox', 'registerSchemesAsPrivileged', 'setDesktopName:zuoxi.desktop', 'requestSingleInstanceLock']);
     expect(openWorkstation).not.toHaveBeenCalled();
     electron.app.markReady();
     await running;
@@ -93,7 +100,7 @@ describe('startShell', () => {
     const first = await started();
     const window = first.electron.BrowserWindow.instances[0]!;
     window.minimized = true;
-    first.electron.app.emit('second-instance');
+    first.electron.app.emit('second-instance', new first.electron.FakeEvent(), ['/opt/Zuoxi/zuoxi'], '/home/agent');
     expect(window.restore).toHaveBeenCalled();
     expect(window.focus).toHaveBeenCalled();
 

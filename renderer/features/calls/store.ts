@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { CallSummary } from '../../../main/common/domain';
 import { call, toFailure, type Failure } from '../../api';
-import { consultOf, type CallAction } from './call-rules';
+import { consultOf, isDiallable, type CallAction } from './call-rules';
 
 /** An action on one call the agent is waiting for, and the last one that failed. */
 export interface CallActionState {
@@ -29,6 +29,8 @@ export interface CallsData {
   lastEnded: CallSummary | null;
   /** Ids of calls that ended, so a late reply or a racing list cannot bring one back. */
   endedIds: ReadonlySet<string>;
+  /** A number from a tel:/sip: link, waiting for the dial pad to be free; the agent presses Call. */
+  dialRequest: { number: string; seq: number } | null;
 }
 
 /** What a summary did to the bar; the push wiring pops the caller card from it. */
@@ -56,6 +58,10 @@ export interface CallsState extends CallsData {
   consult(callId: string, target: string): Promise<boolean>;
   completeTransfer(callId: string): Promise<void>;
   dialNumber(number: string): Promise<boolean>;
+  /** A tel:/sip: link asked to dial: the dial pad takes the number when it is free. */
+  requestDial(number: string): void;
+  /** The dial pad took the requested number. */
+  takeDialRequest(seq: number): void;
   dismissError(callId: string): void;
   dismissDialError(): void;
   dismissEnded(): void;
@@ -71,6 +77,7 @@ export const initialCalls: CallsData = {
   dial: idleDial,
   lastEnded: null,
   endedIds: new Set(),
+  dialRequest: null,
 };
 
 const noAction: CallActionState = { pending: {}, error: null };
@@ -198,6 +205,15 @@ export const useCallsStore = create<CallsState>()((set, get) => {
         return false;
       }
     },
+
+    requestDial: (raw) => {
+      const number = raw.trim();
+      // The shell parsed the link already; a number the contract would refuse is dropped here too.
+      if (!isDiallable(number)) return;
+      set((state) => ({ dialRequest: { number, seq: (state.dialRequest?.seq ?? 0) + 1 } }));
+    },
+
+    takeDialRequest: (seq) => set((state) => (state.dialRequest?.seq === seq ? { dialRequest: null } : state)),
 
     dismissError: (callId) => patchAction(callId, (current) => ({ ...current, error: null })),
     dismissDialError: () => set((state) => ({ dial: { ...state.dial, error: null } })),

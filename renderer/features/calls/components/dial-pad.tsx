@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorNote } from '../../../ui/error-note';
 import { currentCall, DTMF_KEYS, isAllowed, isDiallable } from '../call-rules';
@@ -19,6 +19,10 @@ export function DialPad() {
   const canDial = useCanDial();
   const store = useCallsStore.getState;
   const [number, setNumber] = useState('');
+  const dialRequest = useCallsStore((state) => state.dialRequest);
+  const input = useRef<HTMLInputElement>(null);
+  // The number came from a tel:/sip: link and the agent has not changed it yet.
+  const [fromLink, setFromLink] = useState(false);
   // Tones sent in the current call; a different call starts with none.
   const [tones, setTones] = useState<{ callId: string; digits: string }>({ callId: '', digits: '' });
 
@@ -26,6 +30,16 @@ export function DialPad() {
   const toneCall = current && isAllowed('dtmf', current, calls) ? current : undefined;
   const mode: PadMode = toneCall ? 'dtmf' : calls.length === 0 && !dial.pending ? 'dial' : 'busy';
   const sent = toneCall && tones.callId === toneCall.id ? tones.digits : '';
+
+  // A link's number waits while the pad is busy (a call, a dial on its way), then fills it;
+  // the agent checks it and presses Call — a link never dials by itself.
+  useEffect(() => {
+    if (mode !== 'dial' || !dialRequest) return;
+    setNumber(dialRequest.number);
+    setFromLink(true);
+    store().takeDialRequest(dialRequest.seq);
+    input.current?.focus();
+  }, [mode, dialRequest, store]);
 
   const press = (key: string) => {
     if (mode === 'dtmf' && toneCall) {
@@ -39,7 +53,10 @@ export function DialPad() {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (mode !== 'dial' || !canDial || !isDiallable(number)) return;
-    if (await store().dialNumber(number)) setNumber('');
+    if (await store().dialNumber(number)) {
+      setNumber('');
+      setFromLink(false);
+    }
   };
 
   const onToneKey = (event: KeyboardEvent<HTMLInputElement>) => {
@@ -60,6 +77,7 @@ export function DialPad() {
         </label>
         <input
           id={inputId}
+          ref={input}
           className="dial-pad-input"
           data-testid="dial-pad-input"
           type="text"
@@ -70,14 +88,25 @@ export function DialPad() {
           placeholder={t('dialPad.placeholder')}
           readOnly={mode !== 'dial'}
           value={mode === 'dtmf' ? sent : number}
-          onChange={(event) => setNumber(event.currentTarget.value)}
+          onChange={(event) => {
+            setNumber(event.currentTarget.value);
+            setFromLink(false);
+          }}
           onKeyDown={onToneKey}
         />
         <button type="submit" data-testid="dial-pad-call" disabled={mode !== 'dial' || !canDial || !isDiallable(number)}>
           {t('dialPad.call')}
         </button>
         {mode === 'dial' && number && (
-          <button type="button" className="link-button" data-testid="dial-pad-clear" onClick={() => setNumber('')}>
+          <button
+            type="button"
+            className="link-button"
+            data-testid="dial-pad-clear"
+            onClick={() => {
+              setNumber('');
+              setFromLink(false);
+            }}
+          >
             {t('dialPad.clear')}
           </button>
         )}
@@ -99,7 +128,13 @@ export function DialPad() {
         ))}
       </div>
       <p className="dial-pad-mode muted" data-testid="dial-pad-mode" role="status">
-        {dial.pending && dial.number ? t('dialPad.calling', { number: dial.number }) : t(`dialPad.mode.${mode}`)}
+        {dial.pending && dial.number
+          ? t('dialPad.calling', { number: dial.number })
+          : dialRequest && mode !== 'dial'
+            ? t('dialLink.waiting', { number: dialRequest.number })
+            : fromLink && number && mode === 'dial'
+              ? t('dialLink.ready')
+              : t(`dialPad.mode.${mode}`)}
       </p>
       {dial.error && <ErrorNote failure={dial.error} context={t('dialPad.failed')} testId="dial-error" />}
     </section>
