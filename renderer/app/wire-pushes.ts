@@ -25,7 +25,6 @@ export function wirePushes(): () => void {
       if (update.kind === 'ended' && call.card) void directory.refreshContact(call.card.contact.id);
     }),
     api.on('settings.changed', (view) => useSettingsStore.getState().applyView(view)),
-    api.on('settings.changed', (view) => useSettingsStore.getState().applyView(view)),
     // A tel:/sip: link the OS handed the shell: the number waits in the dial pad for the agent.
     api.on('calls.dialRequested', (request) => useCallsStore.getState().requestDial(request.number)),
     api.onLink((link) => {
