@@ -109,13 +109,14 @@ export class Workstation {
       await db.close();
       throw error;
     }
+    const secrets = options.secrets ?? new MemorySecretProvider();
     const directory = new DirectoryService(
       db,
-      { defaultRegion: settings.current.defaultRegion as never },
+      // The connectors are read from the settings at each lookup: a policy change applies to the next call.
+      { defaultRegion: settings.current.defaultRegion as never, lookup: { settings: () => settings.current, secrets } },
       log.child({ module: 'directory' }),
       clock,
     );
-    const secrets = options.secrets ?? new MemorySecretProvider();
     const workstation = new Workstation(options, log, settings, db, directory, secrets, clock, closeLog);
     log.info('workstation.opened', { host: options.host, version: options.version });
     // Registration runs in the background: the window opens at once and shows its progress.

@@ -41,7 +41,8 @@ export class CallLog {
       this.log.error('calls.log_incomplete', { callId: call.id });
       return;
     }
-    const contactId = call.card?.contact.id ?? null;
+    // A card only a CRM connector knows (inDirectory false) has no contact row to point at.
+    const contactId = call.card && call.card.inDirectory !== false ? call.card.contact.id : null;
     try {
       await this.db.run(
         `INSERT INTO calls (call_id, direction, remote_number, remote_e164, remote_name, dialled, contact_id,

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { CallLogPage, CallSummary, ConnectionReason, WorkstationStatus } from '../../common/domain';
 import { ZuoxiError } from '../../common/errors';
 import type { SipAccount, SipEdgeSettings } from '../config/settings';
-import type { DirectoryService } from '../directory/directory-service';
+import type { DirectoryService, NumberLookup } from '../directory/directory-service';
 import { systemClock, type Clock, type SipTimerValues } from '../edge/clock';
 import type { SipEdgeAddresses } from '../edge/sip-edge';
 import type { Logger } from '../log/logger';
@@ -248,7 +248,14 @@ export class CallsService {
       this.publish(session);
       return;
     }
-    const lookup = this.options.directory.lookupNumber(number).then(
+    // A CRM connector answering after the first push brings a richer card: pushed again, in place.
+    const enriched = (update: NumberLookup) => {
+      if (session.ended) return;
+      session.remote.e164 = update.e164;
+      session.card = update.card;
+      this.publish(session);
+    };
+    const lookup = this.options.directory.lookupNumber(number, enriched).then(
       (found) => {
         session.remote.e164 = found.e164;
         session.card = found.card;

@@ -1,5 +1,6 @@
 import {
   InteractionInputSchema,
+  type CardSource,
   type ContactCard,
   type ContactInput,
   type ContactSummary,
@@ -11,23 +12,34 @@ import {
 } from '../../common/domain';
 import { ZuoxiError } from '../../common/errors';
 import type { Logger } from '../log/logger';
+import { MemorySecretProvider, type SecretProvider } from '../secrets';
 import { ContactRepository } from '../store/contact-repository';
 import type { Database } from '../store/database';
 import { describeIssues, draftOf, normalizeNumbers, parseContactInput } from './contact-draft';
 import { decodeHistoryCursor, encodeHistoryCursor } from './history-cursor';
+import { ConnectorCache } from './connector-cache';
+import { DEFAULT_LOOKUP_DEADLINE_MS } from './connectors/connector-settings';
 import { ContactImporter, type ImportFile } from './import/contact-importer';
+import { LookupChain, type LookupChainSettings } from './lookup-chain';
 import { digitsOf, PhoneNumberNormalizer, type CountryCode } from './phone-number';
 
 export interface DirectoryOptions {
   /** Where numbers written without a country code are assumed to be ('CN' for most centers). */
   defaultRegion: CountryCode;
+  /** The CRM connectors behind the local directory (settings read at each lookup) and where their secrets are. None when absent. */
+  lookup?: { settings: () => LookupChainSettings; secrets: SecretProvider };
 }
 
 export interface NumberLookup {
   /** The caller's number in E.164, or null when it is not a phone number at all. */
   e164: string | null;
   card: ContactCard | null;
+  /** What each source said (see CardSource); present when a CRM connector was consulted, also when there is no card. */
+  sources?: CardSource[];
 }
+
+/** A connector answered after the lookup returned: the whole lookup again, with its facts in. */
+export type NumberLookupUpdate = (lookup: NumberLookup) => void;
 
 export type { ImportFile };
 
@@ -46,6 +58,7 @@ export class DirectoryService {
   private readonly contacts: ContactRepository;
   private readonly normalizer: PhoneNumberNormalizer;
   private readonly importer: ContactImporter;
+  private readonly chain: LookupChain;
 
   constructor(
     private readonly db: Database,
@@ -56,6 +69,15 @@ export class DirectoryService {
     this.contacts = new ContactRepository(db);
     this.normalizer = new PhoneNumberNormalizer({ defaultRegion: options.defaultRegion });
     this.importer = new ContactImporter(db, this.contacts, this.normalizer, this.log, clock);
+    this.chain = new LookupChain({
+      localCard: (e164) => this.contacts.cardByNumber(e164),
+      cache: new ConnectorCache(db, log),
+      normalizer: this.normalizer,
+      settings: options.lookup?.settings ?? (() => NO_CONNECTORS),
+      secrets: options.lookup?.secrets ?? new MemorySecretProvider(),
+      log,
+      clock,
+    });
   }
 
   /** Name or company containing the query, or numbers containing its digits. */
@@ -77,11 +99,14 @@ export class DirectoryService {
     return card;
   }
 
-  /** The screen-pop path: normalise (cached), then one indexed statement for the whole card. */
-  async lookupNumber(raw: string): Promise<NumberLookup> {
-    const e164 = this.normalizer.toE164(raw);
-    if (e164 === null) return { e164: null, card: null };
-    return { e164, card: await this.contacts.cardByNumber(e164) };
+  /**
+   * The screen-pop path, for the calls service and directory.lookupNumber alike: the
+   * lookup chain (local directory and connector cache, then the CRM connectors until the
+   * deadline). Connectors answering later call `onUpdate` with the enriched card.
+   */
+  async lookupNumber(raw: string, onUpdate?: NumberLookupUpdate): Promise<NumberLookup> {
+    const found = await this.chain.lookup(raw, onUpdate && ((update) => onUpdate(asNumberLookup(update))));
+    return asNumberLookup(found);
   }
 
   /** Creates (contactId null) or replaces a contact; its numbers are replaced as a whole. */
@@ -145,6 +170,13 @@ export class DirectoryService {
   import(file: ImportFile, onProgress: (progress: ImportProgress) => void): Promise<ImportReport> {
     return this.importer.run(file, onProgress);
   }
+}
+
+const NO_CONNECTORS: LookupChainSettings = { crmConnectors: [], lookupDeadlineMs: DEFAULT_LOOKUP_DEADLINE_MS, cacheTtlSeconds: 0 };
+
+function asNumberLookup({ e164, card, sources }: { e164: string | null; card: ContactCard | null; sources: CardSource[] }): NumberLookup {
+  // Without connectors the local source is all there is, and it is on the card already.
+  return sources.some((source) => source.connector !== 'local') ? { e164, card, sources } : { e164, card };
 }
 
 function notFound(contactId: number): ZuoxiError {

@@ -211,7 +211,8 @@ describe('DirectoryService', () => {
         summary: 'day 8',
         status: 'open',
       });
-      expect((await directory.lookupNumber('13800138000')).card).toEqual(card);
+      // The screen pop's card is the same card, plus where its facts came from (the lookup chain's provenance).
+      expect((await directory.lookupNumber('13800138000')).card).toEqual({ ...card, inDirectory: true, crm: null, sources: [expect.objectContaining({ connector: 'local', matched: true })] });
     });
 
     it('dates an interaction by the clock when it has no time, and refuses unknown contacts', async () => {

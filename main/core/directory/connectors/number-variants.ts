@@ -27,8 +27,8 @@ const PLACEHOLDER = /\{([a-z0-9]+)\}/gi;
 const MAX_RAW = 64;
 
 export function numberVariants(raw: string, normalized: NormalizedNumber | null): NumberVariants {
-  const trimmed = raw.trim();
-  const rawValue = trimmed === '' || trimmed.length > MAX_RAW ? null : trimmed;
+  const signalled = userPart(raw);
+  const rawValue = signalled === '' || signalled.length > MAX_RAW ? null : signalled;
   if (!normalized) return { raw: rawValue, e164: null, digits: null, national: null, domestic: null };
   return {
     raw: rawValue,
@@ -37,6 +37,20 @@ export function numberVariants(raw: string, normalized: NormalizedNumber | null)
     national: normalized.nationalNumber,
     domestic: domesticForm(normalized.e164) ?? normalized.nationalNumber,
   };
+}
+
+/** `"Name" <sip:8002@pbx;user=phone>` and `tel:8002` → 8002; anything else as it is, trimmed. */
+function userPart(raw: string): string {
+  let text = raw.trim();
+  if (text.includes('<')) text = (/<([^>]*)>/.exec(text)?.[1] ?? text).trim();
+  const scheme = /^(?:sips?|tel):/i.exec(text);
+  if (!scheme) return text;
+  const user = text.slice(scheme[0].length).split(/[@;?]/)[0] ?? '';
+  try {
+    return decodeURIComponent(user).trim();
+  } catch {
+    return user.trim();
+  }
 }
 
 function domesticForm(e164: string): string | null {

@@ -1,6 +1,5 @@
 /** The LDAP connector against a real slapd seeded with customers (test/fixtures/ldap). */
 import net from 'node:net';
-import path from 'node:path';
 import { Client } from 'ldapts';
 import { LdapConnectorSchema, type LdapConnectorSettings } from '../../../../main/core/directory/connectors/connector-settings';
 import { ConnectorError } from '../../../../main/core/directory/connectors/connector';
@@ -10,10 +9,8 @@ import { PhoneNumberNormalizer } from '../../../../main/core/directory/phone-num
 import { MemorySecretProvider } from '../../../../main/core/secrets';
 import { freePort } from '../../../peers/process';
 import { Slapd } from '../../../peers/slapd';
+import { CUSTOMERS_LDIF, READER, SUFFIX } from './fixtures';
 
-export const SUFFIX = 'dc=zuoxi,dc=test';
-export const READER = { dn: `cn=zuoxi-reader,${SUFFIX}`, password: 'r3ader-Pa55' };
-export const CUSTOMERS_LDIF = path.join(__dirname, '..', '..', '..', 'fixtures', 'ldap', 'customers.ldif');
 
 const normalizer = new PhoneNumberNormalizer({ defaultRegion: 'CN' });
 const variantsOf = (raw: string): NumberVariants => numberVariants(raw, normalizer.normalize(raw));
