@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import type { z } from 'zod';
 import { ScriptSchema, successors, type Script, type ScriptStep } from './script-model';
 import { ScriptSource, type PathSegment, type ScriptFormat, type SourcePosition } from './script-source';
+import { normaliseDialled } from './script-selection';
 import { parseTemplate } from './script-text';
 
 export type { ScriptFormat } from './script-source';
@@ -19,6 +20,7 @@ export const SCRIPT_PROBLEM_CODES = [
   'unreachable', // warning: no path from the start reaches this step
   'unused_snippet', // warning: no step offers this snippet
   'no_fallback', // warning: a customer variable without a fallback reads as a gap for unknown callers
+  'choice_conflict', // another script in the library already claims this dialled number, queue, or being the default
 ] as const;
 export type ScriptProblemCode = (typeof SCRIPT_PROBLEM_CODES)[number];
 
@@ -60,7 +62,18 @@ export function detectScriptFormat(text: string, fileName?: string): ScriptForma
  * script that dead-ends or loops. Warnings (an unreachable step, an unused snippet) do
  * not stop the import.
  */
-export function importScript(text: string, options: { format?: ScriptFormat; fileName?: string } = {}): ScriptImportResult {
+export interface ScriptImportOptions {
+  format?: ScriptFormat;
+  fileName?: string;
+  /**
+   * The scripts already in the library. One that claims a dialled number, a queue or the
+   * default that this script claims too is a conflict (a script with the same id is the
+   * one being replaced, and does not count).
+   */
+  library?: readonly Script[];
+}
+
+export function importScript(text: string, options: ScriptImportOptions = {}): ScriptImportResult {
   const format = options.format ?? detectScriptFormat(text, options.fileName);
   if (Buffer.byteLength(text) > MAX_SCRIPT_BYTES) {
     return { ok: false, format, warnings: [], errors: [problem('error', 'too_large', { line: 1, column: 1 }, [], '', `the file is over ${MAX_SCRIPT_BYTES} bytes`)] };
@@ -75,7 +88,7 @@ export function importScript(text: string, options: { format?: ScriptFormat; fil
   if (!schema.success) {
     return { ok: false, format, errors: schemaProblems(source, schema.error.issues), warnings: [] };
   }
-  const found = checkScript(schema.data, source);
+  const found = checkScript(schema.data, source, (options.library ?? []).filter((other) => other.id !== schema.data.id));
   const errors = found.filter((p) => p.severity === 'error');
   const warnings = found.filter((p) => p.severity === 'warning');
   return errors.length > 0 ? { ok: false, format, errors, warnings } : { ok: true, script: schema.data, format, warnings };
@@ -109,7 +122,7 @@ function canonical(script: Script): Record<string, unknown> {
 
 // ---- checks beyond the schema ----
 
-function checkScript(script: Script, source: ScriptSource): ScriptProblem[] {
+function checkScript(script: Script, source: ScriptSource, others: readonly Script[]): ScriptProblem[] {
   const found: ScriptProblem[] = [];
   const add = (severity: ScriptProblem['severity'], code: ScriptProblemCode, path: PathSegment[], detail: string, reason: string, at?: SourcePosition) =>
     found.push(problem(severity, code, at ?? source.position(path), path, detail, reason));
@@ -189,6 +202,18 @@ function checkScript(script: Script, source: ScriptSource): ScriptProblem[] {
       add('warning', 'unused_snippet', ['snippets', i, 'id'], snippet.id, `snippet "${snippet.id}" is not offered on any step`);
     }
   });
+
+  // Routing: which call gets which script must not depend on the order scripts were loaded in.
+  script.chosenBy.numbers.forEach((number, i) => {
+    const other = others.find((candidate) => candidate.chosenBy.numbers.some((claimed) => normaliseDialled(claimed) === normaliseDialled(number)));
+    if (other) add('error', 'choice_conflict', ['chosenBy', 'numbers', i], number, `dialled number ${number} already chooses script "${other.id}" (${other.name})`);
+  });
+  script.chosenBy.queues.forEach((queue, i) => {
+    const other = others.find((candidate) => candidate.chosenBy.queues.includes(queue));
+    if (other) add('error', 'choice_conflict', ['chosenBy', 'queues', i], queue, `queue ${queue} already chooses script "${other.id}" (${other.name})`);
+  });
+  const otherDefault = script.chosenBy.default ? others.find((candidate) => candidate.chosenBy.default) : undefined;
+  if (otherDefault) add('error', 'choice_conflict', ['chosenBy', 'default'], '', `script "${otherDefault.id}" (${otherDefault.name}) is already the default`);
 
   // Variables in every text the agent sees.
   for (const { path, text } of textsOf(script)) {
