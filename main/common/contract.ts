@@ -153,7 +153,11 @@ export const channels = {
 export const pushes = {
   'directory.importProgress': ImportProgressSchema,
   'status.changed': WorkstationStatusSchema,
-  /** A call appeared or changed (ringing with the caller's card, answered, held, ended with cause). */
+  /**
+   * A call appeared or changed (ringing with the caller's card, answered, held, ended with cause).
+   * A ringing call is pushed again, same state, when a CRM connector answers after the first
+   * push: replace the card in place (see ContactCard.sources / crm).
+   */
   'calls.changed': CallSummarySchema,
   /** A setting changed (this window, another one, or the language switch); every value with its layer. */
   'settings.changed': SettingsViewSchema,

@@ -342,7 +342,11 @@ export const CallSummarySchema = z.object({
   remote: CallPartySchema,
   /** The number the customer dialled (inbound; which line/queue) or we dialled (outbound). */
   dialled: z.string().nullable(),
-  /** The customer's card, looked up before the call is answered; null when unknown. */
+  /**
+   * The customer's card, looked up before the call is answered; null when no source knows
+   * the caller. It can change while the call is up (a CRM connector answering late): the
+   * call is pushed again with the new card.
+   */
   card: ContactCardSchema.nullable(),
   /** When it started ringing (inbound) or dialing (outbound), ISO 8601 with ms. */
   ringAt: z.string(),

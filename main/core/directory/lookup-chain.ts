@@ -55,6 +55,8 @@ export interface LookupChainOptions {
   buildConnector?: (settings: ConnectorSettings, secrets: SecretProvider) => Connector;
 }
 
+const NO_FORMS: NumberVariants = { raw: null, e164: null, digits: null, national: null, domestic: null };
+
 /** At most this many tickets and last contacts on a card, over all connectors. */
 export const MAX_CARD_ITEMS = 20;
 
@@ -95,8 +97,10 @@ export class LookupChain {
     const settings = this.options.settings();
     const normalized = this.options.normalizer.normalize(raw);
     const e164 = normalized?.e164 ?? null;
-    const variants = numberVariants(raw, normalized);
-    const connectors = this.connectors(settings).filter((connector) => connector.accepts(variants));
+    const configured = this.connectors(settings);
+    // The other forms cost a second parse; a directory without connectors never needs them.
+    const variants = configured.length > 0 ? numberVariants(raw, normalized) : { ...NO_FORMS, e164 };
+    const connectors = configured.filter((connector) => connector.accepts(variants));
     const key = cacheKeyOf(e164, variants.raw);
     if (e164 === null && (connectors.length === 0 || key === null)) return { e164, card: null, sources: [] };
 

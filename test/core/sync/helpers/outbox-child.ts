@@ -21,7 +21,8 @@ import { Outbox } from '../../../../main/core/sync/outbox';
 import { SyncWorker } from '../../../../main/core/sync/sync-worker';
 import { OUTBOX_MIGRATIONS } from './outbox-store';
 
-export const CHILD_TOKEN = 'child-token';
+// The bearer token the test's back office expects (outbox-sigkill.test.ts).
+const CHILD_TOKEN = 'child-token';
 const DISPOSITIONS = ['已解决', '未解决', '转派维修', '客户不满意'];
 
 async function main(): Promise<void> {
