@@ -11,7 +11,11 @@ export interface RingingCallFacts {
   number: string | null;
   withheld: boolean;
   tier: string | null;
-  /** The newest open item's summary, else the newest earlier contact's; null when there is none. */
+  /**
+   * What the caller last came about: the newest open item (the center's own, else an open
+   * CRM ticket), else the newest earlier contact (the center's, else the CRM's); null when
+   * there is none.
+   */
   lastIssue: string | null;
 }
 
@@ -26,7 +30,13 @@ export function isRingingForAgent(call: CallSummary): boolean {
 export function ringingCallFacts(call: CallSummary, max = NOTICE_FIELD_MAX): RingingCallFacts {
   const card = call.card;
   const withheld = call.remote.withheld;
-  const issue = card ? (lastIssueOf(card.openItems) ?? lastIssueOf(card.recent)) : null;
+  const crm = card?.crm ?? null;
+  const issue = card
+    ? (lastIssueOf(card.openItems) ??
+      firstText(crm?.openTickets.map((ticket) => ticket.title)) ??
+      lastIssueOf(card.recent) ??
+      firstText(crm?.lastContacts.map((contact) => contact.summary)))
+    : null;
   return {
     name: plainLine(card?.contact.name || call.remote.displayName, max),
     number: withheld ? null : plainLine(call.remote.e164 ?? call.remote.number ?? '', max),
@@ -37,11 +47,11 @@ export function ringingCallFacts(call: CallSummary, max = NOTICE_FIELD_MAX): Rin
 }
 
 function lastIssueOf(items: readonly Interaction[]): string | null {
-  for (const item of items) {
-    const text = item.summary.trim() || item.outcome.trim();
-    if (text) return text;
-  }
-  return null;
+  return firstText(items.map((item) => item.summary.trim() || item.outcome));
+}
+
+function firstText(texts: readonly string[] | undefined): string | null {
+  return texts?.find((text) => text.trim() !== '') ?? null;
 }
 
 // C0/C1 controls (a newline in a display name must not forge a line of its own), and the

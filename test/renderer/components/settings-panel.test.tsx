@@ -147,6 +147,8 @@ describe('the settings screen', () => {
     await user.type(field('deskPhoneUri'), 'sip:desk@phone');
     await user.click(screen.getByTestId('settings-save'));
     const refusal = await screen.findByTestId('settings-refusal-deskPhoneUri');
+    // Next to the setting it is about, not at the foot of the form.
+    expect(screen.getByTestId('settings-group-deskPhoneUri')).toContainElement(refusal);
     expect(refusal).toHaveAttribute('data-code', 'invalid_input');
     expect(refusal).toHaveTextContent('输入有误');
     expect(refusal).toHaveTextContent('deskPhoneUri: a sip: URI <script>');

@@ -58,7 +58,6 @@ export function SettingsPanel() {
 function SettingsForm({ view }: { view: SettingsView }) {
   const { t } = useTranslation();
   const saving = useSettingsStore((state) => state.saving);
-  const refusals = useSettingsStore((state) => state.refusals);
   const applied = useSettingsStore((state) => state.applied);
   const save = useSettingsStore((state) => state.save);
   const [draft, setDraft] = useState<SettingsDraft>(() => draftOf(view));
@@ -173,9 +172,6 @@ function SettingsForm({ view }: { view: SettingsView }) {
         <NotificationPermission />
       </div>
 
-      {Object.entries(refusals).map(([setting, failure]) => (
-        <ErrorNote key={setting} failure={failure} context={`${t('settings.notSaved')} (${setting})`} testId={`settings-refusal-${setting}`} />
-      ))}
       <div className="settings-actions">
         <button type="submit" data-testid="settings-save" disabled={saving}>
           {saving ? t('settings.saving') : t('settings.save')}
@@ -208,10 +204,14 @@ interface SettingGroupProps {
   children: ReactNode;
 }
 
-/** One setting as IT locks it: a policy value disables every input inside and says who set it. */
+/**
+ * One setting as IT locks it and the core saves it: a policy value disables every input
+ * inside and says who set it; the core's refusal of the last save shows right here.
+ */
 function SettingGroup({ setting, title, view, children }: SettingGroupProps) {
   const { t } = useTranslation();
   const locked = isLocked(view, setting);
+  const refusal = useSettingsStore((state) => state.refusals[setting]);
   const layer = view.values[setting]?.layer ?? 'default';
   return (
     <fieldset className="settings-group" data-testid={`settings-group-${setting}`} data-layer={layer} disabled={locked}>
@@ -227,6 +227,7 @@ function SettingGroup({ setting, title, view, children }: SettingGroupProps) {
         </legend>
       )}
       {children}
+      {refusal && <ErrorNote failure={refusal} context={t('settings.notSaved')} testId={`settings-refusal-${setting}`} />}
     </fieldset>
   );
 }
