@@ -276,6 +276,23 @@ describe('SyncWorker', () => {
     await expectDrained(worker, 1);
   });
 
+  it('stops after the request in flight; the unanswered row stays pending and goes again, under its key, on the next start', async () => {
+    server.decide = (_, index) => (index === 0 ? { apply: true, respond: 'hang' } : { apply: true, respond: 200 });
+    const worker = newWorker();
+    await write(2);
+    worker.start();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await worker.status()).toMatchObject({ activity: 'sending', sending: 1, pending: 2 });
+    await worker.stop();
+    expect(await worker.status()).toMatchObject({ activity: 'stopped', sending: 0, pending: 2 });
+    expect(server.deliveries).toHaveLength(1);
+    worker.start();
+    await step(worker, 1_000);
+    await expectDrained(worker, 2);
+    expect(server.deliveries[1]!.key).toBe(server.deliveries[0]!.key);
+    expect(server.duplicates).toBe(1);
+  });
+
   it('waits without sending while no endpoint is configured, and counts what waits', async () => {
     settings = null;
     const worker = newWorker();
