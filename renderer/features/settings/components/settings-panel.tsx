@@ -172,7 +172,7 @@ function SettingsForm({ view }: { view: SettingsView }) {
         <NotificationPermission />
       </div>
 
-      <div className="settings-actions">
+      <div className="settings-actions settings-footer">
         <button type="submit" data-testid="settings-save" disabled={saving}>
           {saving ? t('settings.saving') : t('settings.save')}
         </button>
@@ -220,7 +220,7 @@ function SettingGroup({ setting, title, view, children }: SettingGroupProps) {
           {title}
           {locked && (
             <span className="settings-locked" data-testid={`settings-locked-${setting}`} title={t('settings.lockedHint')}>
-              <span aria-hidden="true">🔒 </span>
+              <LockIcon />
               {t('settings.locked')}
             </span>
           )}
@@ -229,6 +229,16 @@ function SettingGroup({ setting, title, view, children }: SettingGroupProps) {
       {children}
       {refusal && <ErrorNote failure={refusal} context={t('settings.notSaved')} testId={`settings-refusal-${setting}`} />}
     </fieldset>
+  );
+}
+
+/** Drawn, not an emoji: agents' machines (and headless Chromium) may have no emoji font. */
+function LockIcon() {
+  return (
+    <svg className="settings-lock-icon" viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" focusable="false">
+      <path d="M4.5 7V5a3.5 3.5 0 0 1 7 0v2" fill="none" stroke="currentColor" strokeWidth="1.6" />
+      <rect x="3" y="7" width="10" height="8" rx="1.5" fill="currentColor" />
+    </svg>
   );
 }
 
