@@ -193,7 +193,8 @@ describe('outbox under SIGKILL', () => {
     const server = new BackOfficeServer('child-token');
     await server.up();
     try {
-      const inFlightKillAt = 1_500 + Math.floor(random() * 3_000);
+      // Well inside the 10,000 deliveries, so every planned kill finds the child still draining.
+      const inFlightKillAt = 1_500 + Math.floor(random() * 2_000);
       const laterKills = [inFlightKillAt + 1_000 + Math.floor(random() * 2_000), inFlightKillAt + 3_500 + Math.floor(random() * 2_000)];
       let child: ChildProcess | null = null;
       let inFlightKey: string | null = null;
