@@ -70,6 +70,11 @@ const COLUMNS = 'id, kind, payload, idempotency_key, created_at, state, attempts
 const KIND = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 /** Printable ASCII without spaces: it travels as an HTTP header value. */
 const KEY = /^[\x21-\x7e]{1,200}$/;
+/**
+ * A record for the back office is a form's worth of fields, not a file: a payload this
+ * big is a bug, and one request that never fits the server's limit would hold the queue.
+ */
+export const MAX_PAYLOAD_BYTES = 256 * 1024;
 /** A refusal reason is for a person to read; the response body of a misbehaving server is not kept whole. */
 const MAX_ERROR_CHARS = 500;
 
@@ -111,6 +116,9 @@ export class Outbox {
     }
     const payload = JSON.stringify(message.payload);
     if (payload === undefined) throw new ZuoxiError('invalid_input', `Outbox payload of kind ${message.kind} is not JSON`);
+    if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) {
+      throw new ZuoxiError('invalid_input', `Outbox payload of kind ${message.kind} is over ${MAX_PAYLOAD_BYTES} bytes`);
+    }
     const idempotencyKey = message.idempotencyKey ?? this.newKey();
     if (!KEY.test(idempotencyKey)) {
       throw new ZuoxiError('invalid_input', 'An idempotency key must be 1–200 printable ASCII characters without spaces');

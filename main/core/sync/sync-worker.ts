@@ -55,7 +55,8 @@ export interface SyncWorkerOptions {
 const MAX_RETRY_AFTER_MS = 3_600_000;
 const BATCH = 100;
 
-type Outcome =
+/** What one attempt means for its row. */
+export type SendOutcome =
   | { kind: 'sent' }
   | { kind: 'retry'; reason: string; retryAfterMs: number | null }
   | { kind: 'refused'; reason: string };
@@ -261,7 +262,7 @@ export class SyncWorker {
     this.activity = 'sending';
     this.inFlight = 1;
     this.emit(false);
-    let outcome: Outcome;
+    let outcome: SendOutcome;
     if (token.kind === 'missing') {
       outcome = { kind: 'retry', reason: `no back-office token in the secret store under "${token.name}"`, retryAfterMs: null };
     } else {
@@ -302,7 +303,7 @@ export class SyncWorker {
     }
   }
 
-  private async send(row: OutboxRow, settings: BackOfficeSettings, token: string | null): Promise<Outcome> {
+  private async send(row: OutboxRow, settings: BackOfficeSettings, token: string | null): Promise<SendOutcome> {
     const headers: Record<string, string> = {
       'content-type': 'application/json; charset=utf-8',
       'idempotency-key': row.idempotencyKey,
@@ -398,7 +399,7 @@ export class SyncWorker {
 type TokenLookup = { kind: 'none'; value: null } | { kind: 'found'; value: string } | { kind: 'missing'; name: string };
 
 /** What an HTTP answer means for the row. */
-export function classify(response: HttpResponse, nowMs: number): Outcome {
+export function classify(response: HttpResponse, nowMs: number): SendOutcome {
   const { status } = response;
   if (status >= 200 && status < 300) return { kind: 'sent' };
   const detail = summarise(response);

@@ -51,12 +51,13 @@ describe('Outbox', () => {
     expect(await rows()).toEqual([]);
   });
 
-  it('refuses a bad kind, a payload that is not JSON and a key that cannot travel as a header', async () => {
+  it('refuses a bad kind, a payload that is not JSON or too big, and a key that cannot travel as a header', async () => {
     await store.db.transaction(async (tx) => {
       await expect(outbox.enqueue(tx, { kind: 'has space', payload: {} })).rejects.toMatchObject({ code: 'invalid_input' });
       await expect(outbox.enqueue(tx, { kind: 'note', payload: undefined })).rejects.toMatchObject({ code: 'invalid_input' });
       await expect(outbox.enqueue(tx, { kind: 'note', payload: {}, idempotencyKey: 'a b' })).rejects.toMatchObject({ code: 'invalid_input' });
       await expect(outbox.enqueue(tx, { kind: 'note', payload: {}, idempotencyKey: '键' })).rejects.toMatchObject({ code: 'invalid_input' });
+      await expect(outbox.enqueue(tx, { kind: 'note', payload: 'x'.repeat(256 * 1024) })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/over 262144 bytes/) });
     });
     expect(await rows()).toEqual([]);
   });
