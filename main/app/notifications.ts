@@ -78,6 +78,8 @@ export class RingingCallNotifier {
   private readonly platform: NodeJS.Platform;
   private readonly log: Logger;
   private detach: (() => void) | null = null;
+  /** The agent's language and choice: read once, then kept current by settings.changed. */
+  private prefs: Promise<Preferences> | null = null;
 
   constructor(private readonly options: RingingNotifierOptions) {
     this.platform = options.platform ?? process.platform;
@@ -88,6 +90,7 @@ export class RingingCallNotifier {
   start(): () => void {
     const gate = new PushGate(<P extends Push>(push: P, payload: PushPayload<P>) => {
       if (push === 'calls.changed') void this.onCall(payload as CallSummary);
+      else if (push === 'settings.changed') this.prefs = Promise.resolve(preferencesOf(payload as SettingsView));
     });
     // The main process is always ready: nothing to hold back for it.
     gate.markReady();
@@ -113,7 +116,7 @@ export class RingingCallNotifier {
     // Shown already; only a card that arrived after the first push is worth showing again.
     if (existing && (existing.withCard || !call.card)) return;
     if (!Notification.isSupported()) return;
-    const { locale, notifyWhenFocused } = await this.preferences();
+    const { locale, notifyWhenFocused } = await (this.prefs ??= this.readPreferences());
     // Answered, ended or superseded while the settings were read: the newer summary decides.
     if (this.latest.get(call.id) !== call) return;
     const again = this.shown.has(call.id);
@@ -188,13 +191,24 @@ export class RingingCallNotifier {
     window.focus();
   }
 
-  /** The agent's language and choice, read at each call so a change applies at once. */
-  private async preferences(): Promise<{ locale: Locale; notifyWhenFocused: boolean }> {
+  private async readPreferences(): Promise<Preferences> {
     const reply = await this.options.router.dispatch('settings.get', {});
-    if (!reply.ok) return { locale: 'zh-CN', notifyWhenFocused: false };
-    const { values } = reply.value as SettingsView;
-    return { locale: values.locale.value, notifyWhenFocused: values.notifyWhenFocused.value };
+    if (reply.ok) return preferencesOf(reply.value as SettingsView);
+    // Asked again at the next call; meanwhile the defaults.
+    this.prefs = null;
+    return DEFAULT_PREFERENCES;
   }
+}
+
+interface Preferences {
+  locale: Locale;
+  notifyWhenFocused: boolean;
+}
+
+const DEFAULT_PREFERENCES: Preferences = { locale: 'zh-CN', notifyWhenFocused: false };
+
+function preferencesOf({ values }: SettingsView): Preferences {
+  return { locale: values.locale.value, notifyWhenFocused: values.notifyWhenFocused.value };
 }
 
 /** Title and body as plain text, one fact a line. */

@@ -210,6 +210,19 @@ describe('ringing-call notifications in the desktop app', () => {
     expect(Notification.instances).toHaveLength(0);
   });
 
+  it('read the settings once, then follow settings.changed (no secret store read per call)', async () => {
+    const { push, hub, dispatch, window } = setup('darwin', settings('zh-CN', false));
+    await push(call('a@pbx'));
+    await push(call('b@pbx'));
+    expect(dispatch.mock.calls.filter(([channel]) => channel === 'settings.get')).toHaveLength(1);
+
+    hub.publish('settings.changed', settings('en', true));
+    window.focused = true;
+    await push(call('c@pbx'));
+    expect(open().map((n) => n.options.title)).toEqual(['来电：王芳', '来电：王芳', 'Call from 王芳']);
+    expect(dispatch.mock.calls.filter(([channel]) => channel === 'settings.get')).toHaveLength(1);
+  });
+
   it('fall back to Chinese and no notifications while focused when the settings cannot be read', async () => {
     const { push, dispatch, window } = setup('darwin');
     dispatch.mockImplementation(async () => ({ ok: false, code: 'unavailable', message: 'closing' }));
