@@ -21,6 +21,8 @@ export function wirePushes(): () => void {
       // The screen pop: the caller's card (or "unknown caller") shows while it still rings.
       if (update.pop === 'ring') void directory.popCaller(call);
       else if (update.pop === 'card') void directory.popCaller(call, { ifShowingUnknown: true });
+      // A connector answered late (or failed): the card shown for this call changes in place.
+      else if (update.pop === 'update') void directory.applyCallCard(call);
       // The core logs the call on the contact's history before it pushes the end.
       if (update.kind === 'ended' && call.card) void directory.refreshContact(call.card.contact.id);
     }),

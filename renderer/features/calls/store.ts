@@ -39,8 +39,10 @@ export interface CallUpdate {
   /**
    * `ring`: a call started ringing (or was dialled) — show its caller.
    * `card`: the caller's card arrived after the first ringing push (a slow lookup).
+   * `update`: the call was pushed again with a different card (a CRM connector answered
+   * after the lookup deadline, or failed): the card shown for it is updated in place.
    */
-  pop: 'ring' | 'card' | null;
+  pop: 'ring' | 'card' | 'update' | null;
 }
 
 export interface CallsState extends CallsData {
@@ -170,6 +172,8 @@ export const useCallsStore = create<CallsState>()((set, get) => {
         if (summary.consultFor === null) pop = 'ring';
       } else if (previous && !previous.card && summary.card && summary.state === 'ringing') {
         pop = 'card';
+      } else if (previous?.card && summary.card && summary.consultFor === null && !sameJson(previous.card, summary.card)) {
+        pop = 'update';
       }
       return { kind: previous ? 'changed' : 'added', pop };
     },
@@ -220,6 +224,11 @@ export const useCallsStore = create<CallsState>()((set, get) => {
     dismissEnded: () => set({ lastEnded: null }),
   };
 });
+
+/** Pushes are parsed afresh each time: equal cards are equal in content, not identity. */
+function sameJson(a: unknown, b: unknown): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
 
 function remember(ids: ReadonlySet<string>, id: string): ReadonlySet<string> {
   const next = [...ids, id];

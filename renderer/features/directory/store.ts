@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type {
   CallSummary,
+  CardFact,
   ContactCard,
   ContactInput,
   ContactSummary,
@@ -26,10 +27,16 @@ export interface SearchData {
 }
 
 export interface CardData {
+  /**
+   * The stored contact shown, or 0 for a caller only a CRM connector knows (the card's
+   * `inDirectory` is false: there is no local history to read), or null for none.
+   */
   contactId: number | null;
   card: ContactCard | null;
   loading: boolean;
   error: Failure | null;
+  /** The call whose screen pop showed this card, so a later push of that call can update it in place; null when the agent opened it. */
+  callId: string | null;
 }
 
 export interface HistoryData {
@@ -93,11 +100,18 @@ export interface DirectoryState extends DirectoryData {
    * unknown-caller view (its card arrived late), never over what the agent opened since.
    */
   popCaller(call: CallSummary, options?: { ifShowingUnknown?: boolean }): Promise<void>;
+  /**
+   * A call already popped was pushed again with a different card (a CRM connector answered
+   * after the lookup deadline, or failed): the card shown for that call is replaced in
+   * place — no loading state, history and the agent's place kept. Nothing happens when
+   * the agent has moved on to another card.
+   */
+  applyCallCard(call: CallSummary): Promise<void>;
   /** Reloads the open card and its newest history if it is `contactId` (a call with them just ended). */
   refreshContact(contactId: number): Promise<void>;
   loadOlderHistory(): Promise<void>;
   addNote(summary: string): Promise<boolean>;
-  /** Saves the unknown caller as a new local contact and shows their card; false when refused. */
+  /** Saves the unknown caller (or the caller only a CRM knows) as a new local contact and shows their card; false when refused. */
   saveNewContact(contact: ContactInput): Promise<boolean>;
   importFile(file: File): Promise<void>;
   applyImportProgress(progress: ImportProgress): void;
@@ -105,7 +119,7 @@ export interface DirectoryState extends DirectoryData {
 }
 
 const idleSearch: SearchData = { query: '', results: [], status: 'idle', error: null };
-const noCard: CardData = { contactId: null, card: null, loading: false, error: null };
+const noCard: CardData = { contactId: null, card: null, loading: false, error: null, callId: null };
 const noHistory: HistoryData = { contactId: null, items: [], nextCursor: null, loaded: false, loading: false, error: null };
 
 export const initialDirectory: DirectoryData = {
@@ -127,10 +141,12 @@ export const useDirectoryStore = create<DirectoryState>()((set, get) => {
   const setCard = (patch: Partial<CardData>) => set((state) => ({ card: { ...state.card, ...patch } }));
 
   async function loadCard(contactId: number, seq: number, quietly: boolean): Promise<void> {
+    // A caller only a connector knows has no stored card to read (contact id 0).
+    if (!isStoredId(contactId)) return;
     if (!quietly) setCard({ loading: true, error: null });
     try {
       const card = await call('directory.card', { contactId });
-      if (seq === contactSeq) setCard({ card, loading: false, error: null });
+      if (seq === contactSeq) setCard({ card: withLookupFacts(card, get().card.card), loading: false, error: null });
     } catch (error) {
       if (seq === contactSeq) setCard({ loading: false, error: toFailure(error) });
     }
@@ -168,6 +184,7 @@ export const useDirectoryStore = create<DirectoryState>()((set, get) => {
         note: { saving: false, error: null },
         unknownCaller: null,
       });
+      if (!isStoredId(contactId)) return;
       await Promise.all([loadCard(contactId, seq, false), get().loadOlderHistory()]);
     },
 
@@ -186,15 +203,27 @@ export const useDirectoryStore = create<DirectoryState>()((set, get) => {
         });
         return;
       }
+      if (!isStoredCard(card)) {
+        // Only a CRM connector knows the caller: their card, and no local history to ask for (id 0).
+        contactSeq += 1;
+        set({
+          card: { contactId: 0, card, loading: false, error: null, callId: call.id },
+          history: noHistory,
+          note: { saving: false, error: null },
+          unknownCaller: null,
+          newContact: { saving: false, error: null },
+        });
+        return;
+      }
       const contactId = card.contact.id;
       if (get().card.contactId === contactId) {
         // Already open (the agent dialled from it, or it popped before): fresher data, same history.
-        set({ card: { contactId, card, loading: false, error: null }, unknownCaller: null });
+        set({ card: { contactId, card, loading: false, error: null, callId: call.id }, unknownCaller: null });
         return;
       }
       contactSeq += 1;
       set({
-        card: { contactId, card, loading: false, error: null },
+        card: { contactId, card, loading: false, error: null, callId: call.id },
         history: { ...noHistory, contactId },
         note: { saving: false, error: null },
         unknownCaller: null,
@@ -202,8 +231,28 @@ export const useDirectoryStore = create<DirectoryState>()((set, get) => {
       await get().loadOlderHistory();
     },
 
+    applyCallCard: async (call) => {
+      const card = call.card;
+      if (!card) return;
+      // Its card came after the unknown-caller view popped: that is a pop, not an update.
+      if (get().unknownCaller?.callId === call.id) return get().popCaller(call, { ifShowingUnknown: true });
+      const shown = get().card;
+      if (shown.callId !== call.id || !shown.card) return;
+      if (isStoredCard(card)) {
+        // Someone saved the caller meanwhile (another window): show them as a stored contact.
+        if (shown.contactId !== card.contact.id) return get().popCaller(call);
+        const next = withConnectorFacts(shown.card, card);
+        if (!sameCard(next, shown.card)) setCard({ card: next, loading: false, error: null });
+        return;
+      }
+      // Still only the connectors know them: their new card as it is, or — when the agent
+      // saved them as a contact meanwhile — the contact with the connectors' new facts.
+      const next = shown.contactId === 0 ? card : savedWithLookup(shown.card, card);
+      if (!sameCard(next, shown.card)) setCard({ card: next, loading: false, error: null });
+    },
+
     refreshContact: async (contactId) => {
-      if (get().card.contactId !== contactId) return;
+      if (!isStoredId(contactId) || get().card.contactId !== contactId) return;
       // A new sequence drops pages still in flight for the old view of this history.
       const seq = ++contactSeq;
       const cardLoad = loadCard(contactId, seq, true);
@@ -220,7 +269,7 @@ export const useDirectoryStore = create<DirectoryState>()((set, get) => {
 
     loadOlderHistory: async () => {
       const { contactId, nextCursor, loaded, loading } = get().history;
-      if (contactId === null || loading || (loaded && nextCursor === null)) return;
+      if (contactId === null || !isStoredId(contactId) || loading || (loaded && nextCursor === null)) return;
       const seq = contactSeq;
       setHistory({ loading: true, error: null });
       try {
@@ -248,7 +297,7 @@ export const useDirectoryStore = create<DirectoryState>()((set, get) => {
     addNote: async (text) => {
       const contactId = get().card.contactId;
       const summary = text.trim();
-      if (contactId === null || !summary || get().note.saving) return false;
+      if (contactId === null || !isStoredId(contactId) || !summary || get().note.saving) return false;
       const seq = contactSeq;
       set({ note: { saving: true, error: null } });
       try {
@@ -269,20 +318,27 @@ export const useDirectoryStore = create<DirectoryState>()((set, get) => {
 
     saveNewContact: async (contact) => {
       const caller = get().unknownCaller;
-      if (!caller || get().newContact.saving) return false;
+      // A caller only a CRM connector knows is saved from their card, keyed by its call.
+      const crmCallId = !caller && get().card.contactId === 0 ? get().card.callId : null;
+      if ((!caller && crmCallId === null) || get().newContact.saving) return false;
       set({ newContact: { saving: true, error: null } });
+      const stillShown = () =>
+        caller ? get().unknownCaller?.callId === caller.callId : get().card.contactId === 0 && get().card.callId === crmCallId;
       try {
         // Local for now: the outbox that queues it for the CRM comes with the sync module.
-        const card = await call('directory.saveContact', { contactId: null, contact });
+        const saved = await call('directory.saveContact', { contactId: null, contact });
         // The agent moved on (another caller popped) while it saved: it is saved, search finds it.
-        if (get().unknownCaller?.callId !== caller.callId) {
+        if (!stillShown()) {
           set({ newContact: { saving: false, error: null } });
           return true;
         }
         contactSeq += 1;
-        const contactId = card.contact.id;
+        const contactId = saved.contact.id;
+        const crmCard = caller ? null : get().card.card;
+        // What the CRM said stays on the card: the contact is new, the customer is not.
+        const card = crmCard ? savedWithLookup(saved, crmCard) : saved;
         set({
-          card: { contactId, card, loading: false, error: null },
+          card: { contactId, card, loading: false, error: null, callId: caller?.callId ?? crmCallId },
           history: { ...noHistory, contactId },
           note: { saving: false, error: null },
           unknownCaller: null,
@@ -337,3 +393,75 @@ export const useDirectoryStore = create<DirectoryState>()((set, get) => {
     },
   };
 });
+
+/** Ids of stored contacts; 0 is a caller only a CRM connector knows (no local card or history). */
+function isStoredId(contactId: number): boolean {
+  return contactId > 0;
+}
+
+/** A card of a contact stored in the local directory (directory.card and history work with its id). */
+export function isStoredCard(card: ContactCard): boolean {
+  return card.inDirectory !== false && isStoredId(card.contact.id);
+}
+
+function sameCard(a: ContactCard, b: ContactCard): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Whether a connector (not the local directory) supplied `fact` on this card. */
+function fromConnector(card: ContactCard, fact: CardFact): boolean {
+  return (card.sources ?? []).some((source) => source.connector !== 'local' && source.fields.includes(fact));
+}
+
+/**
+ * directory.card reads the local directory only; the lookup chain's facts (CRM, sources,
+ * what connectors filled in) of the same contact stay on the card when it is read again.
+ */
+function withLookupFacts(next: ContactCard, previous: ContactCard | null): ContactCard {
+  if (!previous?.sources || next.sources !== undefined || previous.contact.id !== next.contact.id) return next;
+  const filled = (fact: 'company' | 'tier') => next.contact[fact] || (fromConnector(previous, fact) ? previous.contact[fact] : '');
+  return {
+    ...next,
+    inDirectory: true,
+    crm: previous.crm ?? null,
+    sources: previous.sources,
+    contact: { ...next.contact, company: filled('company'), tier: filled('tier') },
+  };
+}
+
+/**
+ * The shown card of a stored contact, with what a later lookup of its call brought: the
+ * connectors' facts and sources. Its local part (recent, open items, counts) stays, since
+ * the renderer may have read it again after the call rang (a note added meanwhile).
+ */
+function withConnectorFacts(shown: ContactCard, pushed: ContactCard): ContactCard {
+  return {
+    ...shown,
+    inDirectory: true,
+    crm: pushed.crm ?? null,
+    sources: pushed.sources,
+    contact: { ...shown.contact, company: pushed.contact.company, tier: pushed.contact.tier },
+  };
+}
+
+/**
+ * A caller only the CRM knew, now a stored contact: the saved card with what the
+ * connectors said (CRM facts, sources), the name, company and tier now the directory's.
+ */
+function savedWithLookup(saved: ContactCard, lookup: ContactCard): ContactCard {
+  const own = (fact: CardFact) =>
+    fact === 'history' || ((fact === 'name' || fact === 'company' || fact === 'tier') && saved.contact[fact] !== '');
+  const sources = lookup.sources?.map((source) =>
+    source.connector === 'local'
+      ? { ...source, matched: true, fields: (['name', 'company', 'tier', 'history'] as const).filter(own) }
+      : { ...source, fields: source.fields.filter((fact) => !own(fact)) },
+  );
+  const filled = (fact: 'company' | 'tier') => saved.contact[fact] || (fromConnector(lookup, fact) ? lookup.contact[fact] : '');
+  return {
+    ...saved,
+    inDirectory: true,
+    crm: lookup.crm ?? null,
+    ...(sources ? { sources } : {}),
+    contact: { ...saved.contact, company: filled('company'), tier: filled('tier') },
+  };
+}

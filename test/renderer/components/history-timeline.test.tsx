@@ -19,7 +19,7 @@ const many = (from: number, count: number): Interaction[] => Array.from({ length
 
 function showHistory(items: Interaction[], nextCursor: string | null) {
   useDirectoryStore.setState({
-    card: { contactId: 1, card: null, loading: false, error: null },
+    card: { contactId: 1, card: null, loading: false, error: null, callId: null },
     history: { contactId: 1, items, nextCursor, loaded: true, loading: false, error: null },
   });
 }

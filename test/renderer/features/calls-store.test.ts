@@ -54,6 +54,20 @@ describe('calls store: what the core says', () => {
     expect(ids()).toEqual(['k1']);
     expect(store().lastEnded?.id).toBe('c1');
   });
+
+  it('says when a call is pushed again with a different card (a connector answered late), and not for the same card', async () => {
+    await freshApi();
+    const card = contactCard(7, {}, { crm: null });
+    const enriched = contactCard(7, {}, { crm: { customerId: 'c1', email: '', title: '', department: '', openTickets: [], lastContacts: [] } });
+    expect(store().applyCall(at('ringing', { card }))).toEqual({ kind: 'added', pop: 'ring' });
+    // Parsed afresh, equal in content: nothing to update.
+    expect(store().applyCall(at('ringing', { card: JSON.parse(JSON.stringify(card)) as typeof card }))).toEqual({ kind: 'changed', pop: null });
+    expect(store().applyCall(at('ringing', { card: enriched }))).toEqual({ kind: 'changed', pop: 'update' });
+    expect(store().applyCall(at('active', { card: enriched }))).toEqual({ kind: 'changed', pop: null });
+    // Talking by now, the CRM's answer still updates the card.
+    expect(store().applyCall(at('active', { card }))).toEqual({ kind: 'changed', pop: 'update' });
+    expect(store().applyCall(ended(at('active', { card: enriched })))).toEqual({ kind: 'ended', pop: null });
+  });
 });
 
 describe('calls store: the agent’s actions', () => {

@@ -4,8 +4,10 @@ import {
   CALL_END_CAUSES,
   CALL_OUTCOMES,
   CALL_STATES,
+  CARD_SOURCE_STATUSES,
   CONNECTION_REASONS,
   CONNECTION_STATES,
+  CONNECTOR_ERRORS,
   INTERACTION_KINDS,
   LOCALES,
 } from '../../../main/common/domain';
@@ -14,6 +16,7 @@ import { CALL_HOTKEYS } from '../../../renderer/features/calls/hotkeys';
 import { ERROR_CODES } from '../../../main/common/errors';
 import { resources } from '../../../renderer/i18n';
 import { formatDateTime } from '../../../renderer/i18n/format';
+import { formatFetchedAt } from '../../../renderer/features/directory/components/card-sources';
 
 type Tree = { [key: string]: string | Tree };
 
@@ -68,6 +71,25 @@ describe('translations', () => {
       ...LOCALES.map((locale) => `language.${locale}`),
     ];
     for (const key of expected) expect([key, byLocale['zh-CN']!.has(key)]).toEqual([key, true]);
+  });
+});
+
+describe('connector words on the caller card', () => {
+  it('name every source status and connector error code, in both languages', () => {
+    const expected = [
+      ...CARD_SOURCE_STATUSES.map((status) => `cardSources.status.${status}`),
+      ...CARD_SOURCE_STATUSES.map((status) => `cardSources.title.${status}`),
+      ...CONNECTOR_ERRORS.map((code) => `cardSources.error.${code}`),
+    ];
+    for (const locale of LOCALES) for (const key of expected) expect([locale, key, byLocale[locale]!.has(key)]).toEqual([locale, key, true]);
+  });
+
+  it('format when a source was fetched short, in the agent language, with the year only when it is not this one', () => {
+    const now = new Date('2026-12-01T00:00:00');
+    expect(formatFetchedAt('2026-11-29T14:02:00', 'zh-CN', now)).toBe('11月29日 14:02');
+    expect(formatFetchedAt('2026-11-29T14:02:00', 'en', now)).toBe('Nov 29, 14:02');
+    expect(formatFetchedAt('2025-11-29T14:02:00', 'zh-CN', now)).toMatch(/^2025年11月29日 14:02$/);
+    expect(formatFetchedAt('not a date', 'en', now)).toBe('not a date');
   });
 });
 

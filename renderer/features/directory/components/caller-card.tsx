@@ -1,12 +1,15 @@
+import { Fragment } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import type { Interaction, PhoneNumber } from '../../../../main/common/domain';
+import type { ContactCard, CrmInfo, Interaction, PhoneNumber } from '../../../../main/common/domain';
 import { ErrorNote } from '../../../ui/error-note';
 import { isDiallable } from '../../calls/call-rules';
 import { DialButton } from '../../calls/components/dial-button';
-import { useDirectoryStore, type UnknownCaller } from '../store';
+import { isStoredCard, useDirectoryStore, type UnknownCaller } from '../store';
+import { CardSourcesLine, CardStaleNote, FactSource } from './card-provenance';
+import { CrmLists } from './crm-section';
 import { InteractionLine } from './interaction-line';
-import { NewContactForm } from './new-contact-form';
+import { NewContactForm, type NewContactPrefill } from './new-contact-form';
 import { NoteForm } from './note-form';
 
 const KNOWN_NUMBER_LABELS = ['mobile', 'work', 'home', 'other'] as const;
@@ -29,7 +32,7 @@ export function dialStringOf(number: PhoneNumber): string {
 
 export function CallerCard() {
   const { t } = useTranslation();
-  const { contactId, card, loading, error } = useDirectoryStore((state) => state.card);
+  const { contactId, card, loading, error, callId } = useDirectoryStore((state) => state.card);
   const unknownCaller = useDirectoryStore((state) => state.unknownCaller);
   const openContact = useDirectoryStore((state) => state.openContact);
 
@@ -51,23 +54,44 @@ export function CallerCard() {
   }
 
   const { contact, recent, openItems, interactionCount } = card;
+  // A caller only a CRM connector knows: no local history or notes until saved as a contact.
+  const stored = isStoredCard(card);
   return (
-    <section className="caller-card" data-testid="caller-card" data-contact-id={contact.id} aria-label={t('card.region')}>
+    <section
+      className="caller-card"
+      data-testid="caller-card"
+      data-contact-id={contact.id}
+      data-in-directory={stored ? 'true' : 'false'}
+      aria-label={t('card.region')}
+    >
       <header className="caller-card-header">
         <h2 className="caller-card-name ellipsis" data-testid="caller-card-name" title={contact.name}>
           {contact.name}
         </h2>
+        <FactSource card={card} fact="name" />
         {contact.tier && (
-          <span className="tier" data-testid="caller-card-tier" data-tier={contact.tier.toLowerCase()} title={t('card.tier')}>
+          <span className="tier" data-testid="caller-card-tier" data-tier={contact.tier.toLowerCase()} title={`${t('card.tier')}: ${contact.tier}`}>
             {contact.tier}
           </span>
         )}
+        {contact.tier && <FactSource card={card} fact="tier" />}
+        {!stored && (
+          <span className="badge card-not-in-directory" data-testid="card-not-in-directory">
+            {t('cardSources.notInDirectory')}
+          </span>
+        )}
       </header>
+      <CardSourcesLine card={card} />
+      <CardStaleNote card={card} />
       <dl className="caller-card-fields">
         <dt>{t('card.company')}</dt>
-        <dd className="ellipsis" data-testid="caller-card-company" title={contact.company}>
-          {contact.company || '—'}
+        <dd className="caller-card-fact">
+          <span className="ellipsis" data-testid="caller-card-company" title={contact.company}>
+            {contact.company || '—'}
+          </span>
+          {contact.company && <FactSource card={card} fact="company" />}
         </dd>
+        {card.crm && <CrmFacts card={card} crm={card.crm} />}
         <dt>{t('card.numbers')}</dt>
         <dd>
           <ul className="inline-list" data-testid="caller-card-numbers">
@@ -103,23 +127,86 @@ export function CallerCard() {
           </>
         )}
       </dl>
-      <div className="caller-card-columns">
-        <InteractionList
-          title={t('card.openItems')}
-          empty={t('card.noOpenItems')}
-          items={openItems}
-          testId="caller-card-open-items"
-        />
-        <InteractionList
-          title={t('card.recent')}
-          aside={t('card.interactionCount', { count: interactionCount })}
-          empty={t('card.noRecent')}
-          items={recent}
-          testId="caller-card-recent"
-        />
-      </div>
-      <NoteForm />
+      {stored && (
+        <div className="caller-card-columns">
+          <InteractionList
+            title={t('card.openItems')}
+            empty={t('card.noOpenItems')}
+            items={openItems}
+            testId="caller-card-open-items"
+          />
+          <InteractionList
+            title={t('card.recent')}
+            aside={t('card.interactionCount', { count: interactionCount })}
+            empty={t('card.noRecent')}
+            items={recent}
+            testId="caller-card-recent"
+          />
+        </div>
+      )}
+      <CrmLists card={card} />
+      {stored ? <NoteForm /> : <SaveCrmCaller card={card} callId={callId} />}
     </section>
+  );
+}
+
+const CRM_FACTS = [
+  { fact: 'customerId', label: 'crm.customerId', testId: 'card-crm-customer-id' },
+  { fact: 'email', label: 'crm.email', testId: 'card-crm-email' },
+  { fact: 'title', label: 'crm.jobTitle', testId: 'card-crm-title' },
+  { fact: 'department', label: 'crm.department', testId: 'card-crm-department' },
+] as const;
+
+/** The CRM's facts about the customer (id, e-mail, title, department), the ones it has. */
+function CrmFacts({ card, crm }: { card: ContactCard; crm: CrmInfo }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {CRM_FACTS.map(({ fact, label, testId }) => {
+        const value = crm[fact];
+        if (!value) return null;
+        return (
+          <Fragment key={fact}>
+            <dt>{t(label)}</dt>
+            <dd className="caller-card-fact">
+              <span className="ellipsis" data-testid={testId} title={value}>
+                {value}
+              </span>
+              <FactSource card={card} fact={fact} />
+            </dd>
+          </Fragment>
+        );
+      })}
+    </>
+  );
+}
+
+/**
+ * A caller only the CRM / an external directory knows: say so, and offer the new-contact
+ * form filled in with what the connectors said (the agent checks it, then saves).
+ */
+function SaveCrmCaller({ card, callId }: { card: ContactCard; callId: string | null }) {
+  const { t } = useTranslation();
+  // Saving is tied to the call that popped the card (the store's view of "this caller").
+  if (callId === null) return null;
+  const { contact, crm } = card;
+  const first = contact.numbers[0];
+  const number = first ? first.raw || first.e164 : null;
+  const caller: UnknownCaller = { callId, number, e164: first?.e164 ?? null, displayName: '', withheld: false };
+  const prefill: NewContactPrefill = {
+    // The core names a caller without a name by their number; that is no name to save.
+    name: contact.name === first?.e164 || contact.name === first?.raw ? '' : contact.name,
+    company: contact.company,
+    tier: contact.tier,
+    ...(number ? { number } : {}),
+    notes: crm?.customerId ? t('crm.noteFromCrm', { id: crm.customerId }) : '',
+  };
+  return (
+    <div className="card-save-crm-caller" data-testid="card-save-crm-caller">
+      <p className="muted">{t('crm.notInDirectory')}</p>
+      {/* Keyed by call: the next caller starts from their own facts. */}
+      <NewContactForm key={callId} caller={caller} prefill={prefill} />
+    </div>
   );
 }
 

@@ -12,7 +12,7 @@ const PREFETCH_ROWS = 30;
 
 export function HistoryTimeline() {
   const { t } = useTranslation();
-  const { items, nextCursor, loaded, loading, error } = useDirectoryStore((state) => state.history);
+  const { contactId, items, nextCursor, loaded, loading, error } = useDirectoryStore((state) => state.history);
   const loadOlder = useDirectoryStore((state) => state.loadOlderHistory);
   const scrollRef = useRef<HTMLDivElement>(null);
 
@@ -45,6 +45,8 @@ export function HistoryTimeline() {
     </p>
   );
 
+  // A caller only a CRM connector knows has no local history (their card says so).
+  if (contactId === null) return null;
   return (
     <section className="history" aria-label={t('history.title')}>
       <h2 className="section-title">{t('history.title')}</h2>

@@ -19,25 +19,30 @@ export function parseTags(text: string): string[] {
 
 type Field = 'name' | 'company' | 'number' | 'tier' | 'tags' | 'notes';
 
+/** Values to start from (a caller only the CRM knows: what it said), each cut to the field's limit. */
+export type NewContactPrefill = Partial<Record<Field, string>>;
+
+const cut = (value: string, max: number) => Array.from(value).slice(0, max).join('');
+
 /**
  * Turns an unknown caller into a contact while they are still on the line: the number
  * is already filled in, the agent adds the name and what they learn. Saved to the local
  * directory; once saved, the caller's card takes this view's place.
  */
-export function NewContactForm({ caller }: { caller: UnknownCaller }) {
+export function NewContactForm({ caller, prefill = {} }: { caller: UnknownCaller; prefill?: NewContactPrefill }) {
   const { t } = useTranslation();
   const id = useId();
   const { saving, error } = useDirectoryStore((state) => state.newContact);
   const saveNewContact = useDirectoryStore((state) => state.saveNewContact);
   const [open, setOpen] = useState(false);
   const [values, setValues] = useState<Record<Field, string>>(() => ({
-    name: '',
-    company: '',
+    name: cut(prefill.name ?? '', MAX.name),
+    company: cut(prefill.company ?? '', MAX.company),
     // As the caller's phone sent it; the core turns it into E.164.
-    number: caller.withheld ? '' : (caller.number ?? ''),
-    tier: '',
-    tags: '',
-    notes: '',
+    number: cut(prefill.number ?? (caller.withheld ? '' : (caller.number ?? '')), MAX.number),
+    tier: cut(prefill.tier ?? '', MAX.tier),
+    tags: prefill.tags ?? '',
+    notes: cut(prefill.notes ?? '', MAX.notes),
   }));
   const [checked, setChecked] = useState(false);
 
