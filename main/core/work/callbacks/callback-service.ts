@@ -154,10 +154,13 @@ export class CallbackService {
     await this.armReminders();
   }
 
-  stop(): void {
+  /** Stops the reminders and waits for writes in flight (a call's end recorded at shutdown), before the database closes. */
+  async stop(): Promise<void> {
     this.started = false;
     if (this.timer !== null) this.options.clock.clearTimeout(this.timer);
     this.timer = null;
+    await this.turn;
+    await this.pass;
   }
 
   // ---- Reads
