@@ -19,6 +19,7 @@ import {
   SettingsViewSchema,
   WorkstationStatusSchema,
 } from './domain';
+import { workChannels, workPushes } from './channels/work';
 import type { PushName } from './constants';
 import type { Reply } from './errors';
 
@@ -148,6 +149,7 @@ export const channels = {
    * `applies` says when the change takes effect. Also pushed as `settings.changed`.
    */
   'settings.update': channel(z.object({ key: z.string().min(1).max(64), value: z.unknown() }).strict(), SettingUpdateResultSchema),
+  ...workChannels,
 } as const;
 
 export const pushes = {
@@ -163,6 +165,7 @@ export const pushes = {
   'settings.changed': SettingsViewSchema,
   /** The OS handed Zuoxi a tel: / sip: link: put the number in the dial pad for the agent to call. */
   'calls.dialRequested': DialRequestSchema,
+  ...workPushes,
 } as const;
 
 export type Channel = keyof typeof channels;

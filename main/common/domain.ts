@@ -276,6 +276,10 @@ export const WorkstationStatusSchema = z.object({
   /** Machine-readable reason behind `connection` (see CONNECTION_REASONS); null when online. Always sent by the core. */
   connectionReason: z.enum(CONNECTION_REASONS).nullable().optional(),
   agentState: z.enum(AGENT_STATES),
+  /** not_ready: the reason's code (see wrapup.options); else null. Always sent by the core. */
+  agentStateReason: z.string().nullable().optional(),
+  /** When agentState began (ISO 8601 with ms), for the state's running timer. Always sent by the core. */
+  agentStateSince: z.string().nullable().optional(),
 });
 export type WorkstationStatus = z.infer<typeof WorkstationStatusSchema>;
 

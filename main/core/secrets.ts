@@ -14,6 +14,8 @@ export interface SecretProvider {
 export const SECRET_NAMES = {
   sipPassword: 'sip.password',
   drachtioSecret: 'drachtio.secret',
+  /** The back office's bearer token for the sync worker (BackOfficeSettings.tokenSecret's default). */
+  backOfficeToken: 'backoffice.token',
 } as const;
 
 /**

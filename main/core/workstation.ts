@@ -1,17 +1,21 @@
 import path from 'node:path';
 import type { Handlers } from '../common/contract';
-import type { AgentState, AppInfo, WorkstationStatus } from '../common/domain';
+import type { AgentStateSnapshot } from '../common/channels/work';
+import type { AppInfo, WorkstationStatus } from '../common/domain';
 import { CallLog } from './calls/call-log';
 import { CallsService, type CallsServiceOptions } from './calls/calls-service';
 import { SettingsStore, type Settings } from './config/settings';
 import { SettingsService } from './config/settings-service';
 import { DirectoryService } from './directory/directory-service';
+import { systemClock, type Clock } from './edge/clock';
 import { IpcRouter } from './ipc/router';
 import { PushHub } from './ipc/push-gate';
 import { RotatingFileSink, StructuredLogger, type Logger } from './log/logger';
 import { Database } from './store/database';
 import { MemorySecretProvider, type SecretProvider } from './secrets';
 import { migrate } from './store/migrations';
+import { Outbox } from './sync/outbox';
+import { AgentStateService } from './work/agent-state/agent-state-service';
 
 export interface WorkstationOptions {
   /** Per-user data directory: database, settings, logs. */
@@ -26,6 +30,8 @@ export interface WorkstationOptions {
   /** Defaults to a rotating file in `<dataDir>/logs`. */
   log?: Logger;
   clock?: () => Date;
+  /** Timers and timestamps of the work services (wrap-up return, sync backoff); a hand-stepped clock in tests. Defaults to `clock` with real timers. */
+  workClock?: Clock;
   /** Where the SIP password and other secrets come from; the shell passes the OS keychain. Defaults to memory. */
   secrets?: SecretProvider;
   /** Tuning for tests: fast SIP timers, short backoff. */
@@ -43,9 +49,14 @@ export class Workstation {
     connectionDetail: null,
     connectionReason: 'not_configured',
     agentState: 'logged_out',
+    agentStateReason: null,
+    agentStateSince: null,
   };
   readonly calls: CallsService;
   readonly settingsService: SettingsService;
+  /** One per database: every record for the back office is enqueued through it, inside the record's transaction. */
+  readonly outbox: Outbox;
+  readonly agentState: AgentStateService;
 
   private constructor(
     readonly options: WorkstationOptions,
@@ -58,6 +69,18 @@ export class Workstation {
     private readonly closeLog: () => void,
   ) {
     const current = () => this.settings.current;
+    const workClock: Clock = options.workClock ?? { ...systemClock, now: () => clock().getTime() };
+    this.outbox = new Outbox(db, { now: () => new Date(workClock.now()) });
+    this.agentState = new AgentStateService({
+      db,
+      outbox: this.outbox,
+      log: log.child({ module: 'agent-state' }),
+      clock: workClock,
+      settings: current,
+      // The extension is who the attendance rows belong to: the schedule names agents by it.
+      agentId: () => this.settings.current.sipAccount?.user ?? '',
+      onChange: (snapshot) => this.agentStateChanged(snapshot),
+    });
     this.calls = new CallsService({
       ...options.calls,
       settings: current,
@@ -68,13 +91,14 @@ export class Workstation {
       now: clock,
       publish: (summary) => {
         this.hub.publish('calls.changed', summary);
-        this.updateAgentState();
+        this.agentState.callsChanged(this.calls.list());
         this.settingsService.callsChanged();
       },
       onLineState: (line) => {
-        this.status = { ...this.status, ...line };
-        this.updateAgentState(true);
+        this.setStatus(line);
+        if (line.connection === 'online') this.agentState.lineOnline();
       },
+      admitsInbound: () => this.agentState.acceptsInbound(),
     });
     this.settingsService = new SettingsService({
       store: settings,
@@ -118,6 +142,7 @@ export class Workstation {
       clock,
     );
     const workstation = new Workstation(options, log, settings, db, directory, secrets, clock, closeLog);
+    await workstation.agentState.open();
     log.info('workstation.opened', { host: options.host, version: options.version });
     // Registration runs in the background: the window opens at once and shows its progress.
     void workstation.calls.start();
@@ -139,18 +164,9 @@ export class Workstation {
     this.hub.publish('status.changed', this.status);
   }
 
-  /**
-   * Calls drive the agent state until the work module (agent ready / not ready) takes it
-   * over: ringing while a call rings, on_call while one is up, else ready once registered.
-   */
-  private updateAgentState(force = false): void {
-    const calls = this.calls.list();
-    let agentState: AgentState;
-    if (calls.some((call) => call.state === 'active' || call.state === 'held' || call.state === 'dialing')) agentState = 'on_call';
-    else if (calls.some((call) => call.state === 'ringing')) agentState = 'ringing';
-    else agentState = this.status.connection === 'online' ? 'ready' : 'logged_out';
-    if (!force && agentState === this.status.agentState) return;
-    this.setStatus({ agentState });
+  /** The agent's state (work/agent-state) is what status.changed carries as agentState. */
+  private agentStateChanged(snapshot: AgentStateSnapshot): void {
+    this.setStatus({ agentState: snapshot.state, agentStateReason: snapshot.reason, agentStateSince: snapshot.since });
   }
 
   async close(): Promise<void> {
@@ -158,6 +174,8 @@ export class Workstation {
     // A SIP restart still on its way must not start the line again once it is stopped.
     await this.settingsService.close();
     await this.calls.stop();
+    // The logout row is the attendance record of the end of the day: written before the database closes.
+    await this.agentState.close();
     await this.db.close();
     this.closeLog();
   }
@@ -195,5 +213,7 @@ function buildHandlers(ws: Workstation): Handlers {
     'calls.log': ({ limit, before }) => ws.calls.logPage(limit, before),
     'settings.get': () => ws.settingsService.view(),
     'settings.update': ({ key, value }) => ws.settingsService.update(key, value),
+    'agent.setState': ({ state, reason }) => ws.agentState.setState(state, reason),
+    'agent.state': async () => ws.agentState.current,
   };
 }

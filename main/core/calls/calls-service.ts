@@ -51,6 +51,11 @@ export interface CallsServiceOptions {
   lookupDeadlineMs?: number;
   /** How long a blind transfer waits for the customer's phone to report the outcome. */
   transferTimeoutMs?: number;
+  /**
+   * Whether a new inbound call may ring (the agent's state: not ready, logged out and
+   * wrap-up say no). A refused call gets 486 Busy Here so the PBX / ACD routes it elsewhere.
+   */
+  admitsInbound?: () => boolean;
 }
 
 // Asks the desk phone to answer by itself: Call-Info answer-after (Polycom, Yealink,
@@ -217,6 +222,11 @@ export class CallsService {
     const callId = req.get('Call-ID') ?? '';
     if (!this.account || this.tracker.get(callId)) {
       res.send(this.account ? 482 : 480);
+      return;
+    }
+    if (this.options.admitsInbound && !this.options.admitsInbound()) {
+      res.send(486, 'Busy Here');
+      this.log.info('calls.refused_not_ready', { callId });
       return;
     }
     const identity = callerIdentity({

@@ -11,6 +11,17 @@ import {
   DEFAULT_LOOKUP_DEADLINE_MS,
   LookupDeadlineSchema,
 } from '../directory/connectors/connector-settings';
+import { BackOfficeSettingsSchema } from '../sync/sync-settings';
+import {
+  AutoLoginSchema,
+  CodeListSchema,
+  DEFAULT_DISPOSITIONS,
+  DEFAULT_FAULT_TYPES,
+  DEFAULT_NOT_READY_REASONS,
+  DEFAULT_WRAP_UP,
+  NotReadyReasonsSchema,
+  WrapUpSettingsSchema,
+} from '../work/agent-state/work-settings';
 
 // One zod-validated settings object, layered: built-in defaults < the agent's own
 // settings (made in the app, kept in the data dir) < managed policy from IT. Every
@@ -87,6 +98,18 @@ export const SettingsSchema = z.object({
   cacheTtlSeconds: CacheTtlSchema,
   /** Desktop notifications for ringing calls also while Zuoxi's window has the focus (normally the window itself is enough). */
   notifyWhenFocused: z.boolean(),
+  /** Why an agent may be not ready (break, lunch, training, meeting…); `approved: false` ones count as "away" after 10 minutes. */
+  notReadyReasons: NotReadyReasonsSchema,
+  /** After-call work: on/off, automatic return to ready after N s, disposition required. */
+  wrapUp: WrapUpSettingsSchema,
+  /** The state the agent is put in when the line first registers in a run ('off': they log in by hand). */
+  autoLogin: AutoLoginSchema,
+  /** The center's disposition codes (处理结果) for wrap-up. */
+  dispositions: CodeListSchema,
+  /** Fault types a work order can name. */
+  faultTypes: CodeListSchema,
+  /** Where the outbox is sent (REST); null = not configured, records wait in the outbox. */
+  backOffice: BackOfficeSettingsSchema.nullable(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingKey = keyof Settings;
@@ -103,6 +126,12 @@ export const DEFAULT_SETTINGS: Settings = {
   lookupDeadlineMs: DEFAULT_LOOKUP_DEADLINE_MS,
   cacheTtlSeconds: DEFAULT_CACHE_TTL_SECONDS,
   notifyWhenFocused: false,
+  notReadyReasons: DEFAULT_NOT_READY_REASONS,
+  wrapUp: DEFAULT_WRAP_UP,
+  autoLogin: 'ready',
+  dispositions: DEFAULT_DISPOSITIONS,
+  faultTypes: DEFAULT_FAULT_TYPES,
+  backOffice: null,
 };
 
 const PartialSettingsSchema = SettingsSchema.partial().strict();

@@ -6,6 +6,7 @@ import { callLogSchema } from './migrations/002-calls';
 import { outboxSchema } from './migrations/003-outbox';
 import { connectorCacheSchema } from './migrations/004-connector-cache';
 import { scriptsSchema } from './migrations/005-scripts';
+import { agentAttendanceSchema } from './migrations/006-agent-attendance';
 
 export interface Migration {
   /** 1, 2, 3, … in order; becomes `PRAGMA user_version` once applied. */
@@ -15,7 +16,7 @@ export interface Migration {
 }
 
 /** Every schema change, oldest first. Append only: a shipped migration never changes. */
-export const MIGRATIONS: readonly Migration[] = [directorySchema, callLogSchema, outboxSchema, connectorCacheSchema, scriptsSchema];
+export const MIGRATIONS: readonly Migration[] = [directorySchema, callLogSchema, outboxSchema, connectorCacheSchema, scriptsSchema, agentAttendanceSchema];
 
 export interface MigrationOutcome {
   from: number;

@@ -1,0 +1,54 @@
+/** The work services as the workstation wires them: channels through the real router, status pushes, the log. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { WorkstationStatus } from '../../../main/common/domain';
+import { PushGate } from '../../../main/core/ipc/push-gate';
+import { silentLogger } from '../../../main/core/log/logger';
+import { Database } from '../../../main/core/store/database';
+import { Workstation } from '../../../main/core/workstation';
+
+describe('work wiring', () => {
+  let dataDir: string;
+  let workstation: Workstation;
+  let statuses: WorkstationStatus[];
+
+  beforeEach(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zuoxi-work-'));
+    workstation = await Workstation.open({ dataDir, host: 'headless', version: 'test', log: silentLogger, settings: { autoLogin: 'off' } });
+    statuses = [];
+    const gate = new PushGate((push, payload) => {
+      if (push === 'status.changed') statuses.push(payload as WorkstationStatus);
+    });
+    gate.markReady();
+    workstation.hub.attach(gate);
+  });
+  afterEach(async () => {
+    await workstation.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('agent.setState changes the state, pushes it in status.changed with reason and start, and the log keeps it; close logs out', async () => {
+    expect(await workstation.router.dispatch('agent.state', {})).toMatchObject({ ok: true, value: { state: 'logged_out' } });
+    const reply = await workstation.router.dispatch('agent.setState', { state: 'not_ready', reason: 'meeting' });
+    expect(reply).toMatchObject({ ok: true, value: { state: 'not_ready', reason: 'meeting' } });
+    expect(statuses.at(-1)).toMatchObject({ agentState: 'not_ready', agentStateReason: 'meeting', agentStateSince: expect.any(String) });
+    expect(workstation.appInfo().status).toMatchObject({ agentState: 'not_ready', agentStateReason: 'meeting' });
+    expect(await workstation.router.dispatch('agent.setState', { state: 'not_ready', reason: 'nap' })).toMatchObject({ ok: false, code: 'invalid_input' });
+    expect(await workstation.router.dispatch('agent.setState', { state: 'on_call' })).toMatchObject({ ok: false, code: 'invalid_payload' });
+    await workstation.close();
+
+    const db = await Database.open(path.join(dataDir, 'zuoxi.db'), silentLogger);
+    try {
+      const rows = await db.all<{ state: string; reason: string | null }>('SELECT state, reason FROM agent_state_log ORDER BY id');
+      expect(rows).toEqual([
+        { state: 'not_ready', reason: 'meeting' },
+        { state: 'logged_out', reason: 'app_closed' },
+      ]);
+      const kinds = await db.all<{ kind: string }>('SELECT kind FROM outbox ORDER BY id');
+      expect(kinds.map((row) => row.kind)).toEqual(['agent_state', 'agent_state']);
+    } finally {
+      await db.close();
+    }
+  });
+});
