@@ -33,6 +33,8 @@ export interface Session {
   pageErrors: string[];
   /** Set when anything opened a dialog (alert/confirm/prompt): injected script ran. */
   dialogs: string[];
+  /** Every contract call the page sent the host over its WebSocket, in order. */
+  invokes: Array<{ channel: string; args: unknown }>;
   close(): Promise<void>;
 }
 
@@ -77,6 +79,18 @@ export async function openSession(locale: 'zh-CN' | 'en' = 'zh-CN', options: Ses
     dialogs.push(dialog.message());
     void dialog.dismiss();
   });
+  const invokes: Session['invokes'] = [];
+  page.on('websocket', (socket) => {
+    socket.on('framesent', ({ payload }) => {
+      if (typeof payload !== 'string') return;
+      try {
+        const frame = JSON.parse(payload) as { type?: unknown; channel?: unknown; args?: unknown };
+        if (frame.type === 'invoke' && typeof frame.channel === 'string') invokes.push({ channel: frame.channel, args: frame.args });
+      } catch {
+        // Not a contract frame: not ours to record.
+      }
+    });
+  });
   await page.goto(host.url);
   return {
     dataDir,
@@ -87,6 +101,7 @@ export async function openSession(locale: 'zh-CN' | 'en' = 'zh-CN', options: Ses
     logs,
     pageErrors,
     dialogs,
+    invokes,
     async close() {
       await browser.close();
       await host.stop();
