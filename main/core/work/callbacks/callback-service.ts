@@ -43,6 +43,8 @@ export interface CallbackServiceOptions {
   settings: () => CallbackSettings;
   /** Raw number → E.164, null when it is not a phone number (the directory's normalizer). */
   toE164: (raw: string) => string | null;
+  /** Stored E.164 → what the PBX is sent (dial-string.ts); E.164 as it is when absent. */
+  toDialString?: (e164: string) => string;
   dialer: CallbackDialer;
   /** `callbacks.changed` */
   onChanged: (callback: Callback) => void;
@@ -268,7 +270,7 @@ export class CallbackService {
     if (callback.callInProgress || this.dialing.has(id)) throw new ZuoxiError('invalid_input', `Callback ${id} is already being called`);
     this.dialing.add(id);
     try {
-      const call = await this.options.dialer.dial(callback.number);
+      const call = await this.options.dialer.dial(this.options.toDialString?.(callback.number) ?? callback.number);
       await this.inTurn(async () => {
         const started = call.ringAt || this.now().toISOString();
         await this.options.outbox.transaction(async (tx) => {

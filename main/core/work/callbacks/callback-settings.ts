@@ -19,6 +19,8 @@ export const CallbackSettingsSchema = z
     workOrderDueHours: z.number().int().min(1).max(24 * 14),
     /** A callback made by hand or at wrap-up without a time is due this much later. */
     defaultDueHours: z.number().int().min(0).max(24 * 14),
+    /** How a number in the center's own region is sent to the PBX: as dialled domestically (13900139000), or as +86…. */
+    dialFormat: z.enum(['domestic', 'e164']),
   })
   .strict();
 export type CallbackSettings = z.output<typeof CallbackSettingsSchema>;
@@ -29,4 +31,5 @@ export const DEFAULT_CALLBACK_SETTINGS: CallbackSettings = {
   reminderLeadMinutes: 15,
   workOrderDueHours: 24,
   defaultDueHours: 24,
+  dialFormat: 'domestic',
 };

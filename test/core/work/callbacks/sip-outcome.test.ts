@@ -1,5 +1,6 @@
 import type { CallSummary } from '../../../../main/common/domain';
 import { classifyEndedCall, classifySipStatus, sipStatusOf } from '../../../../main/core/work/callbacks/sip-outcome';
+import { dialStringFor } from '../../../../main/core/work/callbacks/dial-string';
 
 type Ended = Pick<CallSummary, 'answerAt' | 'outcome' | 'endCause' | 'endDetail'>;
 const failed = (endDetail: string | null, endCause: Ended['endCause'] = 'remote_failed'): Ended => ({ answerAt: null, outcome: 'failed', endCause, endDetail });
@@ -42,5 +43,16 @@ describe('SIP final response → callback outcome', () => {
     expect(sipStatusOf('486 Busy Here')).toBe(486);
     expect(sipStatusOf('call failed after 486 ms')).toBeNull();
     expect(sipStatusOf('')).toBeNull();
+  });
+});
+
+describe('what the PBX is sent for a stored number', () => {
+  it.each([
+    ['+8613900139000', 'domestic', '13900139000'],
+    ['+861065529988', 'domestic', '01065529988'],
+    ['+85221234567', 'domestic', '+85221234567'],
+    ['+8613900139000', 'e164', '+8613900139000'],
+  ] as const)('%s (%s) → %s', (e164, format, dialled) => {
+    expect(dialStringFor(e164, 'CN', format)).toBe(dialled);
   });
 });
