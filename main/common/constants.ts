@@ -16,6 +16,8 @@ export const PUSH_NAMES = [
   'calls.changed',
   'settings.changed',
   'calls.dialRequested',
+  'callbacks.changed',
+  'callbacks.reminder',
 ] as const;
 export type PushName = (typeof PUSH_NAMES)[number];
 

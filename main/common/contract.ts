@@ -19,6 +19,7 @@ import {
   SettingsViewSchema,
   WorkstationStatusSchema,
 } from './domain';
+import { callbackChannels, callbackPushes } from './channels/callbacks';
 import { workChannels, workPushes } from './channels/work';
 import type { PushName } from './constants';
 import type { Reply } from './errors';
@@ -150,6 +151,7 @@ export const channels = {
    */
   'settings.update': channel(z.object({ key: z.string().min(1).max(64), value: z.unknown() }).strict(), SettingUpdateResultSchema),
   ...workChannels,
+  ...callbackChannels,
 } as const;
 
 export const pushes = {
@@ -166,6 +168,7 @@ export const pushes = {
   /** The OS handed Zuoxi a tel: / sip: link: put the number in the dial pad for the agent to call. */
   'calls.dialRequested': DialRequestSchema,
   ...workPushes,
+  ...callbackPushes,
 } as const;
 
 export type Channel = keyof typeof channels;

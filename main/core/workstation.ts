@@ -16,6 +16,9 @@ import { MemorySecretProvider, type SecretProvider } from './secrets';
 import { migrate } from './store/migrations';
 import { Outbox } from './sync/outbox';
 import { AgentStateService } from './work/agent-state/agent-state-service';
+import { CallbackService } from './work/callbacks/callback-service';
+import { dialStringFor } from './work/callbacks/dial-string';
+import { PhoneNumberNormalizer, type CountryCode } from './directory/phone-number';
 
 export interface WorkstationOptions {
   /** Per-user data directory: database, settings, logs. */
@@ -57,6 +60,8 @@ export class Workstation {
   /** One per database: every record for the back office is enqueued through it, inside the record's transaction. */
   readonly outbox: Outbox;
   readonly agentState: AgentStateService;
+  /** Callbacks (回访). The wrap-up module hands it repair work orders through `callbacks.createFromWorkOrder`. */
+  readonly callbacks: CallbackService;
 
   private constructor(
     readonly options: WorkstationOptions,
@@ -91,6 +96,8 @@ export class Workstation {
       now: clock,
       publish: (summary) => {
         this.hub.publish('calls.changed', summary);
+        // A callback's click-to-call ends here: its SIP final response is recorded on the attempt.
+        this.callbacks.onCallChanged(summary).catch((error: unknown) => this.log.error('callbacks.call_end_failed', { callId: summary.id, error }));
         this.agentState.callsChanged(this.calls.list());
         this.settingsService.callsChanged();
       },
@@ -99,6 +106,19 @@ export class Workstation {
         if (line.connection === 'online') this.agentState.lineOnline();
       },
       admitsInbound: () => this.agentState.acceptsInbound(),
+    });
+    const numbers = new PhoneNumberNormalizer({ defaultRegion: settings.current.defaultRegion as CountryCode });
+    this.callbacks = new CallbackService({
+      db,
+      outbox: this.outbox,
+      log,
+      clock: workClock,
+      settings: () => this.settings.current.callbacks,
+      toE164: (raw) => numbers.toE164(raw),
+      toDialString: (e164) => dialStringFor(e164, numbers.defaultRegion, this.settings.current.callbacks.dialFormat),
+      dialer: { dial: (number) => this.calls.dial(number) },
+      onChanged: (callback) => this.hub.publish('callbacks.changed', callback),
+      onReminder: (reminder) => this.hub.publish('callbacks.reminder', reminder),
     });
     this.settingsService = new SettingsService({
       store: settings,
@@ -143,6 +163,7 @@ export class Workstation {
     );
     const workstation = new Workstation(options, log, settings, db, directory, secrets, clock, closeLog);
     await workstation.agentState.open();
+    await workstation.callbacks.start();
     log.info('workstation.opened', { host: options.host, version: options.version });
     // Registration runs in the background: the window opens at once and shows its progress.
     void workstation.calls.start();
@@ -176,6 +197,8 @@ export class Workstation {
     await this.calls.stop();
     // The logout row is the attendance record of the end of the day: written before the database closes.
     await this.agentState.close();
+    // After the calls: an ended callback call is still being recorded.
+    await this.callbacks.stop();
     await this.db.close();
     this.closeLog();
   }
@@ -215,5 +238,11 @@ function buildHandlers(ws: Workstation): Handlers {
     'settings.update': ({ key, value }) => ws.settingsService.update(key, value),
     'agent.setState': ({ state, reason }) => ws.agentState.setState(state, reason),
     'agent.state': async () => ws.agentState.current,
+    'callbacks.list': ({ status, limit }) => ws.callbacks.list(status, limit),
+    'callbacks.create': (input) => ws.callbacks.create(input),
+    'callbacks.call': ({ id }) => ws.callbacks.call(id),
+    'callbacks.resolve': ({ id, outcome, note }) => ws.callbacks.resolve(id, outcome, note),
+    'callbacks.attempts': ({ id }) => ws.callbacks.attempts(id),
+    'callbacks.stats': ({ from, to }) => ws.callbacks.stats(from, to),
   };
 }

@@ -12,6 +12,7 @@ import {
   LookupDeadlineSchema,
 } from '../directory/connectors/connector-settings';
 import { BackOfficeSettingsSchema } from '../sync/sync-settings';
+import { CallbackSettingsSchema, DEFAULT_CALLBACK_SETTINGS } from '../work/callbacks/callback-settings';
 import {
   AutoLoginSchema,
   CodeListSchema,
@@ -110,6 +111,8 @@ export const SettingsSchema = z.object({
   faultTypes: CodeListSchema,
   /** Where the outbox is sent (REST); null = not configured, records wait in the outbox. */
   backOffice: BackOfficeSettingsSchema.nullable(),
+  /** Callbacks (回访): retry policy (attempts, spacing), reminder lead time, work-order deadline (24 h). */
+  callbacks: CallbackSettingsSchema,
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingKey = keyof Settings;
@@ -132,6 +135,7 @@ export const DEFAULT_SETTINGS: Settings = {
   dispositions: DEFAULT_DISPOSITIONS,
   faultTypes: DEFAULT_FAULT_TYPES,
   backOffice: null,
+  callbacks: DEFAULT_CALLBACK_SETTINGS,
 };
 
 const PartialSettingsSchema = SettingsSchema.partial().strict();

@@ -7,6 +7,7 @@ import { outboxSchema } from './migrations/003-outbox';
 import { connectorCacheSchema } from './migrations/004-connector-cache';
 import { scriptsSchema } from './migrations/005-scripts';
 import { agentAttendanceSchema } from './migrations/006-agent-attendance';
+import { callbacksSchema } from './migrations/007-callbacks';
 
 export interface Migration {
   /** 1, 2, 3, … in order; becomes `PRAGMA user_version` once applied. */
@@ -16,7 +17,7 @@ export interface Migration {
 }
 
 /** Every schema change, oldest first. Append only: a shipped migration never changes. */
-export const MIGRATIONS: readonly Migration[] = [directorySchema, callLogSchema, outboxSchema, connectorCacheSchema, scriptsSchema, agentAttendanceSchema];
+export const MIGRATIONS: readonly Migration[] = [directorySchema, callLogSchema, outboxSchema, connectorCacheSchema, scriptsSchema, agentAttendanceSchema, callbacksSchema];
 
 export interface MigrationOutcome {
   from: number;

@@ -1,0 +1,78 @@
+/** Callbacks as the workstation wires them: channels through the real router, pushes through the hub, the settings. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Callback, CallbackReminder } from '../../../../main/common/channels/callbacks';
+import { PushGate } from '../../../../main/core/ipc/push-gate';
+import { silentLogger } from '../../../../main/core/log/logger';
+import { Workstation } from '../../../../main/core/workstation';
+import { ManualClock } from '../../sync/helpers/manual-clock';
+
+const T0 = Date.parse('2026-03-02T08:00:00.000Z');
+
+describe('callbacks wiring', () => {
+  let dataDir: string;
+  let workstation: Workstation;
+  let changed: Callback[];
+  let reminders: CallbackReminder[];
+  let clock: ManualClock;
+
+  beforeEach(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zuoxi-callbacks-'));
+    clock = new ManualClock(T0);
+    workstation = await Workstation.open({
+      dataDir,
+      host: 'headless',
+      version: 'test',
+      log: silentLogger,
+      clock: () => new Date(clock.now()),
+      workClock: clock,
+      settings: { autoLogin: 'off', callbacks: { maxAttempts: 2, retrySpacingMinutes: [5], reminderLeadMinutes: 30, workOrderDueHours: 24, defaultDueHours: 2, dialFormat: 'domestic' } },
+    });
+    changed = [];
+    reminders = [];
+    const gate = new PushGate((push, payload) => {
+      if (push === 'callbacks.changed') changed.push(payload as Callback);
+      if (push === 'callbacks.reminder') reminders.push(payload as CallbackReminder);
+    });
+    gate.markReady();
+    workstation.hub.attach(gate);
+  });
+  afterEach(async () => {
+    await workstation.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('creates, lists, reminds and resolves through the channels, with the center’s settings', async () => {
+    const created = await workstation.router.dispatch('callbacks.create', { number: '+86 138 0013 8000', subject: '回访 宽带' });
+    expect(created).toMatchObject({ ok: true, value: { number: '+8613800138000', source: 'manual', dueAt: '2026-03-02T10:00:00.000Z' } });
+    const id = (created as { value: Callback }).value.id;
+    expect(changed.map((c) => c.id)).toEqual([id]);
+
+    await clock.advance(90 * 60_000, () => workstation.callbacks.settled());
+    expect(reminders).toEqual([expect.objectContaining({ minutesToDue: 30, callback: expect.objectContaining({ id }) })]);
+
+    expect(await workstation.router.dispatch('callbacks.list', { status: 'open' })).toMatchObject({ ok: true, value: [{ id, overdue: false }] });
+    // No SIP account here: the dial is refused and no attempt is kept.
+    expect(await workstation.router.dispatch('callbacks.call', { id })).toMatchObject({ ok: false });
+    expect(await workstation.router.dispatch('callbacks.attempts', { id })).toEqual({ ok: true, value: [] });
+    expect(await workstation.router.dispatch('callbacks.resolve', { id, outcome: 'happy' })).toMatchObject({ ok: false, code: 'invalid_payload' });
+    expect(await workstation.router.dispatch('callbacks.resolve', { id, outcome: 'reached_resolved', note: '已修复' })).toMatchObject({
+      ok: true,
+      value: { status: 'done', resolution: 'reached_resolved' },
+    });
+    expect(await workstation.router.dispatch('callbacks.resolve', { id: 999, outcome: 'refused' })).toMatchObject({ ok: false, code: 'not_found' });
+    expect(await workstation.router.dispatch('callbacks.stats', { from: '2026-03-01T00:00:00Z', to: '2026-04-01T00:00:00Z' })).toMatchObject({
+      ok: true,
+      value: { required: 0, callbackRate: null },
+    });
+    const kinds = await workstation.db.all<{ kind: string }>("SELECT kind FROM outbox WHERE kind = 'callback'");
+    expect(kinds).toHaveLength(2);
+  });
+
+  it('makes a work order’s callback through createFromWorkOrder, due 24 h after the order', async () => {
+    const callback = await workstation.callbacks.createFromWorkOrder({ id: 'WO-1', createdAt: '2026-03-02T07:00:00.000Z', contactPhone: '13800138000' });
+    expect(callback).toMatchObject({ source: 'work_order', deadlineAt: '2026-03-03T07:00:00.000Z' });
+    expect(changed).toHaveLength(1);
+  });
+});
