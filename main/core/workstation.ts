@@ -16,6 +16,7 @@ import { MemorySecretProvider, type SecretProvider } from './secrets';
 import { migrate } from './store/migrations';
 import { Outbox } from './sync/outbox';
 import { AgentStateService } from './work/agent-state/agent-state-service';
+import { ScheduleService } from './work/schedule/schedule-service';
 import { CallbackService } from './work/callbacks/callback-service';
 import { dialStringFor } from './work/callbacks/dial-string';
 import { PhoneNumberNormalizer, type CountryCode } from './directory/phone-number';
@@ -60,6 +61,8 @@ export class Workstation {
   /** One per database: every record for the back office is enqueued through it, inside the record's transaction. */
   readonly outbox: Outbox;
   readonly agentState: AgentStateService;
+  /** The shift schedule and the floor-rule check of the state log against it. */
+  readonly schedule: ScheduleService;
   /** Callbacks (回访). The wrap-up module hands it repair work orders through `callbacks.createFromWorkOrder`. */
   readonly callbacks: CallbackService;
 
@@ -85,6 +88,13 @@ export class Workstation {
       // The extension is who the attendance rows belong to: the schedule names agents by it.
       agentId: () => this.settings.current.sipAccount?.user ?? '',
       onChange: (snapshot) => this.agentStateChanged(snapshot),
+    });
+    this.schedule = new ScheduleService({
+      db,
+      log: log.child({ module: 'schedule' }),
+      now: () => new Date(workClock.now()),
+      notReadyReasons: () => this.settings.current.notReadyReasons,
+      agentId: () => this.settings.current.sipAccount?.user ?? '',
     });
     this.calls = new CallsService({
       ...options.calls,
@@ -238,6 +248,8 @@ function buildHandlers(ws: Workstation): Handlers {
     'settings.update': ({ key, value }) => ws.settingsService.update(key, value),
     'agent.setState': ({ state, reason }) => ws.agentState.setState(state, reason),
     'agent.state': async () => ws.agentState.current,
+    'schedule.import': ({ fileName, contentBase64 }) => ws.schedule.import({ fileName, content: Buffer.from(contentBase64, 'base64') }),
+    'schedule.flags': ({ from, to, agent }) => ws.schedule.flags(new Date(from), new Date(to), agent),
     'callbacks.list': ({ status, limit }) => ws.callbacks.list(status, limit),
     'callbacks.create': (input) => ws.callbacks.create(input),
     'callbacks.call': ({ id }) => ws.callbacks.call(id),

@@ -27,6 +27,58 @@ export const AgentStateSnapshotSchema = z.object({
 });
 export type AgentStateSnapshot = z.infer<typeof AgentStateSnapshotSchema>;
 
+const MAX_SCHEDULE_BASE64 = 14 * 1024 * 1024; // ~10 MB of CSV: a year of a large floor
+
+export const SCHEDULE_ROW_PROBLEMS = ['malformed_row', 'missing_agent', 'invalid_date', 'invalid_time', 'duplicate_shift'] as const;
+
+export const ScheduleRowErrorSchema = z.object({
+  /** 1-based data row after the header. */
+  row: z.number().int(),
+  code: z.enum(SCHEDULE_ROW_PROBLEMS),
+  /** The verbatim part (the cell that was wrong); may be empty. */
+  detail: z.string(),
+  /** The whole reason in English. */
+  reason: z.string(),
+});
+export type ScheduleRowError = z.infer<typeof ScheduleRowErrorSchema>;
+
+export const ScheduleImportReportSchema = z.object({
+  importId: z.string(),
+  /** utf-8, gbk, … as the file was read. */
+  encoding: z.string(),
+  totalRows: z.number().int(),
+  /** Shifts written (new or replacing the same agent, date and start). */
+  imported: z.number().int(),
+  /** Of those, how many replaced a shift already in the schedule. */
+  replaced: z.number().int(),
+  errors: z.array(ScheduleRowErrorSchema),
+  ignoredColumns: z.array(z.string()),
+});
+export type ScheduleImportReport = z.infer<typeof ScheduleImportReportSchema>;
+
+export const FLOOR_RULE_NAMES = ['late', 'early_leave', 'post_left_empty', 'away'] as const;
+
+/** One floor-rule breach found in the state log against the schedule, with the seed's demerit. */
+export const FloorFlagSchema = z.object({
+  rule: z.enum(FLOOR_RULE_NAMES),
+  agent: z.string(),
+  shiftId: z.number().int(),
+  date: z.string(),
+  at: z.string(),
+  minutes: z.number().int(),
+  /** −1 late, −2 early leave, −3 post left empty, −1 away over 10 minutes. */
+  points: z.number(),
+});
+export type FloorFlagView = z.infer<typeof FloorFlagSchema>;
+
+export const ScheduleFlagsSchema = z.object({
+  agent: z.string(),
+  shifts: z.number().int(),
+  flags: z.array(FloorFlagSchema),
+  /** Sum of the flags' points (≤ 0). */
+  points: z.number(),
+});
+
 export const workChannels = {
   /**
    * The agent's choice: ready, not ready with a reason code from `wrapup.options`
@@ -45,6 +97,25 @@ export const workChannels = {
   ),
   /** The current state with its reason, start time and call (also in `status.changed` as agentState / agentStateReason / agentStateSince). */
   'agent.state': channel(z.object({}).strict(), AgentStateSnapshotSchema),
+
+  /**
+   * Import a shift schedule CSV (columns agent/工号, date/日期, start/上班时间, end/下班时间;
+   * UTF-8 or GBK; local times; a night shift ends the next day). Good rows are written in
+   * one transaction, each bad row is listed with its reason; a file without the four
+   * columns fails with `import_failed`.
+   */
+  'schedule.import': channel(
+    z.object({ fileName: z.string().min(1).max(255), contentBase64: z.base64().max(MAX_SCHEDULE_BASE64) }).strict(),
+    ScheduleImportReportSchema,
+  ),
+  /**
+   * The floor-rule flags of this seat's agent (the SIP extension) for the shifts starting
+   * in [from, to) (ISO 8601), judged on the state log up to now.
+   */
+  'schedule.flags': channel(
+    z.object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }), agent: z.string().min(1).max(64).optional() }).strict(),
+    ScheduleFlagsSchema,
+  ),
 } as const;
 
 export const workPushes = {} as const;

@@ -51,4 +51,13 @@ describe('work wiring', () => {
       await db.close();
     }
   });
+
+  it('schedule.import takes the CSV as base64 and schedule.flags checks it against the log', async () => {
+    const csv = '工号,日期,上班时间,下班时间\n,2026-03-02,09:00,18:00\n8001,2020-01-06,09:00,18:00\n';
+    const report = await workstation.router.dispatch('schedule.import', { fileName: '排班.csv', contentBase64: Buffer.from(csv).toString('base64') });
+    expect(report).toMatchObject({ ok: true, value: { imported: 1, errors: [{ row: 1, code: 'missing_agent' }] } });
+    const flags = await workstation.router.dispatch('schedule.flags', { from: '2020-01-01T00:00:00Z', to: '2020-02-01T00:00:00Z', agent: '8001' });
+    expect(flags).toMatchObject({ ok: true, value: { agent: '8001', shifts: 1, points: -3, flags: [{ rule: 'post_left_empty', points: -3 }] } });
+    expect(await workstation.router.dispatch('schedule.flags', { from: 'yesterday', to: '2020-02-01T00:00:00Z' })).toMatchObject({ ok: false, code: 'invalid_payload' });
+  });
 });
