@@ -134,7 +134,11 @@ export class Workstation {
       store: settings,
       secrets,
       calls: this.calls,
-      publish: (view) => this.hub.publish('settings.changed', view),
+      publish: (view) => {
+        this.hub.publish('settings.changed', view);
+        // A new reminder lead time applies to the callbacks already waiting, not only to the next one.
+        this.callbacks.armReminders().catch((error: unknown) => this.log.error('callbacks.reminders_failed', { error }));
+      },
       log,
     });
     this.router = new IpcRouter(buildHandlers(this), log.child({ module: 'ipc' }));
@@ -255,6 +259,6 @@ function buildHandlers(ws: Workstation): Handlers {
     'callbacks.call': ({ id }) => ws.callbacks.call(id),
     'callbacks.resolve': ({ id, outcome, note }) => ws.callbacks.resolve(id, outcome, note),
     'callbacks.attempts': ({ id }) => ws.callbacks.attempts(id),
-    'callbacks.stats': ({ from, to }) => ws.callbacks.stats(from, to),
+    'callbacks.stats': ({ from, to }) => ws.callbacks.callbackStats(from, to),
   };
 }

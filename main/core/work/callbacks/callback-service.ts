@@ -381,13 +381,13 @@ export class CallbackService {
   // ---- KPI
 
   /**
-   * KPI 7 (维修回访率) and 8 (维修有效回访率) for [from, to): the required callbacks are
+   * For the KPI engine: KPI 7 (维修回访率) and 8 (维修有效回访率) for [from, to): the required callbacks are
    * the repair work orders whose deadline falls in the period ("every repair ticket
    * within 24 h of its creation", seed 第三篇 话务员 10, 12); one is made when an attempt
    * reached the customer by the deadline, effective when that attempt resolved the issue.
    * This database is one agent's, so these are that agent's numbers.
    */
-  async stats(from: string, to: string): Promise<CallbackStats> {
+  async callbackStats(from: string, to: string): Promise<CallbackStats> {
     const start = new Date(from);
     const end = new Date(to);
     if (!(start.getTime() < end.getTime())) throw new ZuoxiError('invalid_input', 'The period must end after it starts');

@@ -292,7 +292,7 @@ describe('CallbackService', () => {
     await clock.advance(6 * HOUR, settle); // 14:00: past WO-3's 13:00 deadline
     await service.resolve(lateOne.id, 'reached_resolved', '');
 
-    const stats = await service.stats('2026-03-02T00:00:00.000+08:00', '2026-03-03T00:00:00.000+08:00');
+    const stats = await service.callbackStats('2026-03-02T00:00:00.000+08:00', '2026-03-03T00:00:00.000+08:00');
     expect(stats).toEqual({
       from: '2026-03-01T16:00:00.000Z',
       to: '2026-03-02T16:00:00.000Z',
@@ -302,7 +302,7 @@ describe('CallbackService', () => {
       callbackRate: 0.6,
       effectiveRate: 0.2,
     });
-    expect(await service.stats('2026-04-01T00:00:00.000Z', '2026-05-01T00:00:00.000Z')).toMatchObject({ required: 0, callbackRate: null, effectiveRate: null });
-    await expect(service.stats('2026-05-01T00:00:00.000Z', '2026-04-01T00:00:00.000Z')).rejects.toMatchObject({ code: 'invalid_input' });
+    expect(await service.callbackStats('2026-04-01T00:00:00.000Z', '2026-05-01T00:00:00.000Z')).toMatchObject({ required: 0, callbackRate: null, effectiveRate: null });
+    await expect(service.callbackStats('2026-05-01T00:00:00.000Z', '2026-04-01T00:00:00.000Z')).rejects.toMatchObject({ code: 'invalid_input' });
   });
 });

@@ -6,6 +6,7 @@ import type { Callback, CallbackReminder } from '../../../../main/common/channel
 import { PushGate } from '../../../../main/core/ipc/push-gate';
 import { silentLogger } from '../../../../main/core/log/logger';
 import { Workstation } from '../../../../main/core/workstation';
+import { until } from '../../../peers';
 import { ManualClock } from '../../sync/helpers/manual-clock';
 
 const T0 = Date.parse('2026-03-02T08:00:00.000Z');
@@ -68,6 +69,15 @@ describe('callbacks wiring', () => {
     });
     const kinds = await workstation.db.all<{ kind: string }>("SELECT kind FROM outbox WHERE kind = 'callback'");
     expect(kinds).toHaveLength(2);
+  });
+
+  it('a longer reminder lead set in the settings applies to the callbacks already waiting', async () => {
+    await workstation.router.dispatch('callbacks.create', { number: '13800138000' }); // due in 2 h, lead 30 min
+    expect(reminders).toEqual([]);
+    const callbacks = { maxAttempts: 2, retrySpacingMinutes: [5], reminderLeadMinutes: 180, workOrderDueHours: 24, defaultDueHours: 2, dialFormat: 'domestic' };
+    expect(await workstation.router.dispatch('settings.update', { key: 'callbacks', value: callbacks })).toMatchObject({ ok: true });
+    await until(() => reminders[0], 'the reminder', 5_000);
+    expect(reminders).toEqual([expect.objectContaining({ minutesToDue: 120 })]);
   });
 
   it('makes a work order’s callback through createFromWorkOrder, due 24 h after the order', async () => {
