@@ -76,6 +76,15 @@ export interface CreateCallbackInput {
   fromCallId?: string | null;
 }
 
+interface NewCallback {
+  number: string;
+  contactId: number | null;
+  subject: string;
+  source: CallbackSource;
+  sourceRef: string | null;
+  deadline: Date;
+}
+
 interface CallbackRow {
   id: number;
   contact_id: number | null;
@@ -209,13 +218,24 @@ export class CallbackService {
   /**
    * A repair work order's callback, due `workOrderDueHours` (24 h) after the order was
    * created — not after this call, so an order synced in late keeps its real deadline.
-   * The wrap-up module calls this when it saves a work order; saving the same order again
-   * returns the callback already made.
+   * Saving the same order again returns the callback already made. For a hook that runs
+   * after the work order has committed; `createFromWorkOrderIn` is the atomic variant.
    */
-  createFromWorkOrder(order: WorkOrderForCallback): Promise<Callback> {
+  async createFromWorkOrder(order: WorkOrderForCallback): Promise<Callback> {
+    const result = await this.options.outbox.transaction((tx) => this.createFromWorkOrderIn(tx, order));
+    if (result.created) await this.announce(result.callback);
+    return result.callback;
+  }
+
+  /**
+   * The same inside the wrap-up module's own transaction, so a work order never commits
+   * without its callback (a crash between two transactions would lose the 24 h promise).
+   * The caller passes the result to `announce` after its COMMIT.
+   */
+  createFromWorkOrderIn(tx: SqlExecutor, order: WorkOrderForCallback): Promise<{ callback: Callback; created: boolean }> {
     const created = new Date(order.createdAt);
     if (Number.isNaN(created.getTime())) throw new ZuoxiError('invalid_input', `Work order ${order.id} has no valid creation time`);
-    return this.insert({
+    return this.insertIn(tx, {
       number: order.contactPhone,
       contactId: order.contactId ?? null,
       subject: order.subject ?? '',
@@ -225,37 +245,35 @@ export class CallbackService {
     });
   }
 
-  private async insert(input: {
-    number: string;
-    contactId: number | null;
-    subject: string;
-    source: CallbackSource;
-    sourceRef: string | null;
-    deadline: Date;
-  }): Promise<Callback> {
+  /** After the transaction that created `callback` has committed: the push and the reminders. */
+  async announce(callback: Callback): Promise<void> {
+    this.log.info('callbacks.created', { id: callback.id, source: callback.source, dueAt: callback.dueAt });
+    await this.changed(await this.get(callback.id));
+  }
+
+  private async insert(input: NewCallback): Promise<Callback> {
+    const result = await this.options.outbox.transaction((tx) => this.insertIn(tx, input));
+    if (result.created) await this.announce(result.callback);
+    return result.callback;
+  }
+
+  private async insertIn(tx: SqlExecutor, input: NewCallback): Promise<{ callback: Callback; created: boolean }> {
     const e164 = this.options.toE164(input.number);
     if (!e164) throw new ZuoxiError('invalid_input', `Not a phone number that can be called back: ${JSON.stringify(input.number)}`);
     if (Number.isNaN(input.deadline.getTime())) throw new ZuoxiError('invalid_input', 'The due time is not a valid time');
     const deadline = input.deadline.toISOString();
-    const result = await this.options.outbox.transaction(async (tx) => {
-      if (input.sourceRef !== null) {
-        const existing = await tx.get<{ id: number }>('SELECT id FROM callbacks WHERE source = ? AND source_ref = ?', [input.source, input.sourceRef]);
-        if (existing) return { callback: await this.get(existing.id, tx), created: false };
-      }
-      const { lastId } = await tx.run(
-        `INSERT INTO callbacks (contact_id, number, subject, source, source_ref, created_at, deadline_at, due_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        [input.contactId, e164, input.subject, input.source, input.sourceRef, this.now().toISOString(), deadline, deadline],
-      );
-      const callback = await this.get(lastId, tx);
-      await this.options.outbox.enqueue(tx, { kind: 'callback', payload: { event: 'created', callback: forBackOffice(callback) } });
-      return { callback, created: true };
-    });
-    if (result.created) {
-      this.log.info('callbacks.created', { id: result.callback.id, source: input.source, dueAt: deadline });
-      await this.changed(result.callback);
+    if (input.sourceRef !== null) {
+      const existing = await tx.get<{ id: number }>('SELECT id FROM callbacks WHERE source = ? AND source_ref = ?', [input.source, input.sourceRef]);
+      if (existing) return { callback: await this.get(existing.id, tx), created: false };
     }
-    return result.callback;
+    const { lastId } = await tx.run(
+      `INSERT INTO callbacks (contact_id, number, subject, source, source_ref, created_at, deadline_at, due_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [input.contactId, e164, input.subject, input.source, input.sourceRef, this.now().toISOString(), deadline, deadline],
+    );
+    const callback = await this.get(lastId, tx);
+    await this.options.outbox.enqueue(tx, { kind: 'callback', payload: { event: 'created', callback: forBackOffice(callback) } });
+    return { callback, created: true };
   }
 
   // ---- Calling

@@ -109,6 +109,30 @@ describe('CallbackService', () => {
     expect(changed).toHaveLength(1);
   });
 
+  it('inside the wrap-up’s own transaction, a work order and its callback commit or roll back together', async () => {
+    await store.db.exec('CREATE TABLE work_orders_under_test (id TEXT PRIMARY KEY)');
+    const order = { id: 'WO-9', createdAt: iso(T0), contactPhone: '13800138000' };
+    await expect(
+      outbox.transaction(async (tx) => {
+        await tx.run('INSERT INTO work_orders_under_test (id) VALUES (?)', [order.id]);
+        await service.createFromWorkOrderIn(tx, order);
+        throw new Error('the work order failed validation');
+      }),
+    ).rejects.toThrow('validation');
+    expect(await store.db.get('SELECT COUNT(*) AS n FROM callbacks')).toEqual({ n: 0 });
+    expect(await outboxRows()).toEqual([]);
+    expect(changed).toEqual([]);
+
+    const made = await outbox.transaction(async (tx) => {
+      await tx.run('INSERT INTO work_orders_under_test (id) VALUES (?)', [order.id]);
+      return service.createFromWorkOrderIn(tx, order);
+    });
+    expect(made.created).toBe(true);
+    await service.announce(made.callback);
+    expect(changed.map((c) => [c.sourceRef, c.dueAt])).toEqual([['WO-9', iso(T0 + 24 * HOUR)]]);
+    expect(await events()).toEqual(['created']);
+  });
+
   it('refuses a number that cannot be called back, and writes nothing', async () => {
     await expect(service.create({ number: 'not a number' })).rejects.toMatchObject({ code: 'invalid_input' });
     expect(await store.db.get('SELECT COUNT(*) AS n FROM callbacks')).toEqual({ n: 0 });
