@@ -245,9 +245,9 @@ export class CallbackService {
     });
   }
 
-  /** After the transaction that created `callback` has committed: the push and the reminders. */
+  /** After the transaction that created (or corrected) `callback` has committed: the push and the reminders. */
   async announce(callback: Callback): Promise<void> {
-    this.log.info('callbacks.created', { id: callback.id, source: callback.source, dueAt: callback.dueAt });
+    this.log.info('callbacks.saved', { id: callback.id, source: callback.source, dueAt: callback.dueAt });
     await this.changed(await this.get(callback.id));
   }
 
@@ -263,8 +263,19 @@ export class CallbackService {
     if (Number.isNaN(input.deadline.getTime())) throw new ZuoxiError('invalid_input', 'The due time is not a valid time');
     const deadline = input.deadline.toISOString();
     if (input.sourceRef !== null) {
-      const existing = await tx.get<{ id: number }>('SELECT id FROM callbacks WHERE source = ? AND source_ref = ?', [input.source, input.sourceRef]);
-      if (existing) return { callback: await this.get(existing.id, tx), created: false };
+      const existing = await tx.get<{ id: number; number: string; subject: string; status: CallbackStatus }>(
+        'SELECT id, number, subject, status FROM callbacks WHERE source = ? AND source_ref = ?',
+        [input.source, input.sourceRef],
+      );
+      if (existing) {
+        // A corrected work order (a mistyped phone fixed) updates the callback still to be made; its deadline stays the order's.
+        const corrected = existing.status === 'open' && (existing.number !== e164 || existing.subject !== input.subject);
+        if (corrected) {
+          await tx.run('UPDATE callbacks SET number = ?, subject = ?, contact_id = coalesce(?, contact_id) WHERE id = ?', [e164, input.subject, input.contactId, existing.id]);
+          await this.enqueueChange(tx, 'corrected', existing.id, null);
+        }
+        return { callback: await this.get(existing.id, tx), created: corrected };
+      }
     }
     const { lastId } = await tx.run(
       `INSERT INTO callbacks (contact_id, number, subject, source, source_ref, created_at, deadline_at, due_at)

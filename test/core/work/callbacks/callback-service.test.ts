@@ -107,6 +107,13 @@ describe('CallbackService', () => {
     expect(await store.db.get('SELECT COUNT(*) AS n FROM callbacks')).toEqual({ n: 1 });
     expect(await events()).toEqual(['created']);
     expect(changed).toHaveLength(1);
+
+    // The order corrected later (a mistyped phone): the callback follows, the deadline stays.
+    await clock.advance(HOUR, settle);
+    const corrected = await service.createFromWorkOrder({ ...order, contactPhone: '13800138001' });
+    expect(corrected).toMatchObject({ id: callback.id, number: '+8613800138001', deadlineAt: callback.deadlineAt, createdAt: callback.createdAt });
+    expect(await events()).toEqual(['created', 'corrected']);
+    expect(changed).toHaveLength(2);
   });
 
   it('inside the wrap-up’s own transaction, a work order and its callback commit or roll back together', async () => {
