@@ -17,6 +17,9 @@ import { migrate } from './store/migrations';
 import { Outbox } from './sync/outbox';
 import { AgentStateService } from './work/agent-state/agent-state-service';
 import { ScheduleService } from './work/schedule/schedule-service';
+import { ScriptLibrary } from './work/scripts/script-library';
+import { CallScripts } from './work/wrap-up/call-scripts';
+import { WrapUpService } from './work/wrap-up/wrap-up-service';
 import { CallbackService } from './work/callbacks/callback-service';
 import { dialStringFor } from './work/callbacks/dial-string';
 import { PhoneNumberNormalizer, type CountryCode } from './directory/phone-number';
@@ -63,6 +66,10 @@ export class Workstation {
   readonly agentState: AgentStateService;
   /** The shift schedule and the floor-rule check of the state log against it. */
   readonly schedule: ScheduleService;
+  readonly scripts: ScriptLibrary;
+  /** The script run of each call (the panel's clicks), whose path the wrap-up saves. */
+  readonly callScripts: CallScripts;
+  readonly wrapUp: WrapUpService;
   /** Callbacks (回访). The wrap-up module hands it repair work orders through `callbacks.createFromWorkOrder`. */
   readonly callbacks: CallbackService;
 
@@ -129,6 +136,29 @@ export class Workstation {
       dialer: { dial: (number) => this.calls.dial(number) },
       onChanged: (callback) => this.hub.publish('callbacks.changed', callback),
       onReminder: (reminder) => this.hub.publish('callbacks.reminder', reminder),
+    });
+    this.scripts = new ScriptLibrary(db, log.child({ module: 'scripts' }), clock);
+    this.callScripts = new CallScripts({
+      library: this.scripts,
+      now: clock,
+      call: (callId) => this.calls.list().find((call) => call.id === callId) ?? null,
+      agent: () => ({ name: this.settings.current.sipAccount?.displayName || null, extension: this.settings.current.sipAccount?.user ?? null }),
+    });
+    this.wrapUp = new WrapUpService({
+      outbox: this.outbox,
+      log: log.child({ module: 'wrap-up' }),
+      now: () => new Date(workClock.now()),
+      settings: current,
+      toE164: (raw) => numbers.toE164(raw),
+      callKnown: async (callId) =>
+        this.calls.list().some((call) => call.id === callId) || (await db.get<{ one: number }>('SELECT 1 AS one FROM calls WHERE call_id = ?', [callId])) !== undefined,
+      scriptPath: (callId) => this.callScripts.path(callId),
+      agentId: () => this.settings.current.sipAccount?.user ?? '',
+      dispositionSaved: (callId) => this.agentState.dispositionSaved(callId),
+    });
+    // Every repair work order is called back within 24 h (seed): the callbacks service makes that callback.
+    this.wrapUp.onWorkOrderSaved(async (order) => {
+      await this.callbacks.createFromWorkOrder({ id: order.id, createdAt: order.createdAt, contactPhone: order.contactE164, subject: order.faultType });
     });
     this.settingsService = new SettingsService({
       store: settings,
@@ -252,6 +282,11 @@ function buildHandlers(ws: Workstation): Handlers {
     'settings.update': ({ key, value }) => ws.settingsService.update(key, value),
     'agent.setState': ({ state, reason }) => ws.agentState.setState(state, reason),
     'agent.state': async () => ws.agentState.current,
+    'wrapup.save': (input) => ws.wrapUp.save(input),
+    'wrapup.options': async () => {
+      const { dispositions, notReadyReasons, faultTypes, wrapUp } = ws.settings.current;
+      return { dispositions, notReadyReasons, faultTypes, wrapUp };
+    },
     'schedule.import': ({ fileName, contentBase64 }) => ws.schedule.import({ fileName, content: Buffer.from(contentBase64, 'base64') }),
     'schedule.flags': ({ from, to, agent }) => ws.schedule.flags(new Date(from), new Date(to), agent),
     'callbacks.list': ({ status, limit }) => ws.callbacks.list(status, limit),

@@ -79,6 +79,81 @@ export const ScheduleFlagsSchema = z.object({
   points: z.number(),
 });
 
+// ---- Wrap-up (after-call work) and the work order form
+
+/** The form as the agent fills it; the core checks every field (see WORK_ORDER_PROBLEMS) before anything is saved. */
+export const WorkOrderInputSchema = z
+  .object({
+    /** A code from wrapup.options `faultTypes`. */
+    faultType: z.string().max(32),
+    address: z.string().max(500),
+    /** As typed; normalised to E.164 by the core (default region), refused when it is no phone number. */
+    contactPhone: z.string().max(64),
+    description: z.string().max(4000),
+  })
+  .strict();
+export type WorkOrderInput = z.infer<typeof WorkOrderInputSchema>;
+
+export const WORK_ORDER_FIELDS = ['disposition', 'faultType', 'address', 'contactPhone', 'description'] as const;
+/**
+ * - required: empty
+ * - unknown_code: not one of the center's codes (disposition, fault type)
+ * - too_short / too_long: outside the field's length
+ * - invalid_phone: not a phone number that can be called back
+ */
+export const WORK_ORDER_PROBLEMS = ['required', 'unknown_code', 'too_short', 'too_long', 'invalid_phone'] as const;
+
+export const FieldProblemSchema = z.object({
+  field: z.enum(WORK_ORDER_FIELDS),
+  code: z.enum(WORK_ORDER_PROBLEMS),
+  /** The reason in English, for logs; the renderer translates `code`. */
+  reason: z.string(),
+});
+export type FieldProblem = z.infer<typeof FieldProblemSchema>;
+
+export const SavedWorkOrderSchema = z.object({
+  id: z.number().int(),
+  callId: z.string(),
+  faultType: z.string(),
+  address: z.string(),
+  contactPhone: z.string(),
+  contactE164: z.string(),
+  description: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type SavedWorkOrder = z.infer<typeof SavedWorkOrderSchema>;
+
+export const SavedWrapUpSchema = z.object({
+  id: z.number().int(),
+  callId: z.string(),
+  disposition: z.string(),
+  notes: z.string(),
+  /** 1 for the first save; a correction counts up. */
+  revision: z.number().int(),
+  /** Whether the call's script path was saved with it. */
+  hasScriptPath: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type SavedWrapUp = z.infer<typeof SavedWrapUpSchema>;
+
+export const WrapUpSaveResultSchema = z.discriminatedUnion('saved', [
+  z.object({ saved: z.literal(true), wrapUp: SavedWrapUpSchema, workOrder: SavedWorkOrderSchema.nullable() }),
+  /** Nothing was written: every field's problem, to show beside the field. */
+  z.object({ saved: z.literal(false), problems: z.array(FieldProblemSchema) }),
+]);
+export type WrapUpSaveResult = z.infer<typeof WrapUpSaveResultSchema>;
+
+const CodeLabel = z.object({ code: z.string(), label: z.string(), labelEn: z.string().optional() });
+export const WrapUpOptionsSchema = z.object({
+  dispositions: z.array(CodeLabel),
+  notReadyReasons: z.array(CodeLabel.extend({ approved: z.boolean() })),
+  faultTypes: z.array(CodeLabel),
+  wrapUp: z.object({ enabled: z.boolean(), autoReadyAfterSeconds: z.number().int().nullable(), dispositionRequired: z.boolean() }),
+});
+export type WrapUpOptions = z.infer<typeof WrapUpOptionsSchema>;
+
 export const workChannels = {
   /**
    * The agent's choice: ready, not ready with a reason code from `wrapup.options`
@@ -112,6 +187,27 @@ export const workChannels = {
    * The floor-rule flags of this seat's agent (the SIP extension) for the shifts starting
    * in [from, to) (ISO 8601), judged on the state log up to now.
    */
+  /**
+   * Save a call's wrap-up: disposition code, notes and, optionally, a work order. Checked
+   * whole before anything is written (`saved: false` with every field's problem); saved
+   * in one transaction with its outbox rows and the call's script path. Saving again
+   * corrects it (revision + 1). Lets the agent leave wrap-up when a disposition is required.
+   * An unknown call fails with `not_found`.
+   */
+  'wrapup.save': channel(
+    z
+      .object({
+        callId: z.string().min(1).max(256),
+        disposition: z.string().max(32),
+        notes: z.string().max(10_000).default(''),
+        workOrder: WorkOrderInputSchema.nullable().optional(),
+      })
+      .strict(),
+    WrapUpSaveResultSchema,
+  ),
+  /** The center's lists for the wrap-up form and the state buttons (settings, read now). */
+  'wrapup.options': channel(z.object({}).strict(), WrapUpOptionsSchema),
+
   'schedule.flags': channel(
     z.object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }), agent: z.string().min(1).max(64).optional() }).strict(),
     ScheduleFlagsSchema,

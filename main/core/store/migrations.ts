@@ -8,6 +8,7 @@ import { connectorCacheSchema } from './migrations/004-connector-cache';
 import { scriptsSchema } from './migrations/005-scripts';
 import { agentAttendanceSchema } from './migrations/006-agent-attendance';
 import { callbacksSchema } from './migrations/007-callbacks';
+import { wrapUpsSchema } from './migrations/008-wrap-ups';
 
 export interface Migration {
   /** 1, 2, 3, … in order; becomes `PRAGMA user_version` once applied. */
@@ -17,7 +18,7 @@ export interface Migration {
 }
 
 /** Every schema change, oldest first. Append only: a shipped migration never changes. */
-export const MIGRATIONS: readonly Migration[] = [directorySchema, callLogSchema, outboxSchema, connectorCacheSchema, scriptsSchema, agentAttendanceSchema, callbacksSchema];
+export const MIGRATIONS: readonly Migration[] = [directorySchema, callLogSchema, outboxSchema, connectorCacheSchema, scriptsSchema, agentAttendanceSchema, callbacksSchema, wrapUpsSchema];
 
 export interface MigrationOutcome {
   from: number;

@@ -60,4 +60,20 @@ describe('work wiring', () => {
     expect(flags).toMatchObject({ ok: true, value: { agent: '8001', shifts: 1, points: -3, flags: [{ rule: 'post_left_empty', points: -3 }] } });
     expect(await workstation.router.dispatch('schedule.flags', { from: 'yesterday', to: '2020-02-01T00:00:00Z' })).toMatchObject({ ok: false, code: 'invalid_payload' });
   });
+
+  it('wrapup.save through the router: options, field reasons, and a work order that makes its 24 h callback', async () => {
+    const options = await workstation.router.dispatch('wrapup.options', {});
+    expect(options).toMatchObject({ ok: true, value: { dispositions: expect.arrayContaining([expect.objectContaining({ code: 'repair' })]), faultTypes: expect.any(Array) } });
+    expect(await workstation.router.dispatch('wrapup.save', { callId: 'nobody@x', disposition: 'repair' })).toMatchObject({ ok: false, code: 'not_found' });
+    await workstation.db.run(
+      "INSERT INTO calls (call_id, direction, remote_number, ring_at, answer_at, end_at, outcome, cause) VALUES ('c1@pbx', 'inbound', '13800138000', '2026-03-02T08:00:00.000Z', '2026-03-02T08:00:02.000Z', '2026-03-02T08:05:00.000Z', 'answered', 'remote_hangup')",
+    );
+    const bad = await workstation.router.dispatch('wrapup.save', { callId: 'c1@pbx', disposition: 'repair', workOrder: { faultType: 'outage', address: '海淀区中关村大街1号', contactPhone: 'abc', description: '整栋楼停电' } });
+    expect(bad).toMatchObject({ ok: true, value: { saved: false, problems: [{ field: 'contactPhone', code: 'invalid_phone' }] } });
+    const good = await workstation.router.dispatch('wrapup.save', { callId: 'c1@pbx', disposition: 'repair', workOrder: { faultType: 'outage', address: '海淀区中关村大街1号', contactPhone: '13800138000', description: '整栋楼停电' } });
+    expect(good).toMatchObject({ ok: true, value: { saved: true, workOrder: { contactE164: '+8613800138000' } } });
+    const callbacks = await workstation.router.dispatch('callbacks.list', {});
+    expect(callbacks).toMatchObject({ ok: true });
+    expect(JSON.stringify(callbacks)).toContain('work_order');
+  });
 });

@@ -1,0 +1,88 @@
+import type { CallSummary } from '../../../common/domain';
+import { ZuoxiError } from '../../../common/errors';
+import { ScriptRun, type PresentedSnippet, type PresentedStep, type ScriptPath } from '../scripts/script-engine';
+import type { ScriptLibrary } from '../scripts/script-library';
+
+/** How many calls' runs are kept: the call being worked on and the few still in wrap-up. */
+const KEPT_RUNS = 20;
+
+export interface CallScriptsOptions {
+  library: ScriptLibrary;
+  now: () => Date;
+  /** The call's summary while it is up (for the caller's name and the dialled number), null once it is gone. */
+  call: (callId: string) => CallSummary | null;
+  /** Who the agent is, for `{agent.name}` / `{agent.extension}`. */
+  agent: () => { name: string | null; extension: string | null };
+}
+
+/**
+ * One script run per call: the panel's clicks go to the call's run, and the wrap-up
+ * saves `path()` with the call. A run outlives its call (wrap-up comes after), and the
+ * oldest runs are dropped once more than a handful of calls are kept.
+ */
+export class CallScripts {
+  private readonly runs = new Map<string, ScriptRun>();
+
+  constructor(private readonly options: CallScriptsOptions) {}
+
+  /**
+   * Starts (or restarts) the script for a call: the one named, else the one the library
+   * chooses by the dialled number. `not_found` when there is none.
+   */
+  async start(callId: string, scriptId?: string): Promise<PresentedStep> {
+    const call = this.options.call(callId);
+    const script = scriptId ? await this.options.library.get(scriptId) : await this.options.library.choose({ dialled: call?.dialled ?? null, queue: null });
+    if (!script) throw new ZuoxiError('not_found', scriptId ? `No script "${scriptId}"` : `No script is chosen for call ${callId}; name one`);
+    const contact = call?.card?.contact;
+    const run = ScriptRun.start(
+      script,
+      {
+        customer: contact
+          ? { name: contact.name, company: contact.company, tier: contact.tier, number: call?.remote.number ?? null }
+          : { number: call?.remote.number ?? null },
+        agent: this.options.agent(),
+        call: { dialled: call?.dialled ?? null, queue: null },
+      },
+      { now: this.options.now },
+    );
+    this.runs.delete(callId);
+    this.runs.set(callId, run);
+    while (this.runs.size > KEPT_RUNS) this.runs.delete(this.runs.keys().next().value!);
+    return run.current;
+  }
+
+  current(callId: string): PresentedStep {
+    return this.run(callId).current;
+  }
+
+  answer(callId: string, stepId: string, optionId: string): PresentedStep {
+    return this.run(callId).answer(stepId, optionId);
+  }
+
+  continue(callId: string, stepId: string): PresentedStep {
+    return this.run(callId).continue(stepId);
+  }
+
+  objection(callId: string, stepId: string, snippetId: string): PresentedSnippet {
+    return this.run(callId).objection(stepId, snippetId);
+  }
+
+  repeat(callId: string, stepId: string): PresentedStep {
+    return this.run(callId).repeat(stepId);
+  }
+
+  back(callId: string, stepId: string): PresentedStep {
+    return this.run(callId).back(stepId);
+  }
+
+  /** The path taken on the call, or null when no script ran on it. */
+  path(callId: string): ScriptPath | null {
+    return this.runs.get(callId)?.path() ?? null;
+  }
+
+  private run(callId: string): ScriptRun {
+    const run = this.runs.get(callId);
+    if (!run) throw new ZuoxiError('not_found', `No script runs on call ${callId}; start one first`);
+    return run;
+  }
+}
