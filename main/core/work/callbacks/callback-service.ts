@@ -277,10 +277,13 @@ export class CallbackService {
         return { callback: await this.get(existing.id, tx), created: corrected };
       }
     }
+    // The customer the callback is for, so the list can show their card: whoever the number belongs to in the directory.
+    const contactId =
+      input.contactId ?? (await tx.get<{ contact_id: number }>('SELECT contact_id FROM contact_numbers WHERE e164 = ?', [e164]))?.contact_id ?? null;
     const { lastId } = await tx.run(
       `INSERT INTO callbacks (contact_id, number, subject, source, source_ref, created_at, deadline_at, due_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      [input.contactId, e164, input.subject, input.source, input.sourceRef, this.now().toISOString(), deadline, deadline],
+      [contactId, e164, input.subject, input.source, input.sourceRef, this.now().toISOString(), deadline, deadline],
     );
     const callback = await this.get(lastId, tx);
     await this.options.outbox.enqueue(tx, { kind: 'callback', payload: { event: 'created', callback: forBackOffice(callback) } });

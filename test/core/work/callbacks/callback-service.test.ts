@@ -140,6 +140,16 @@ describe('CallbackService', () => {
     expect(await events()).toEqual(['created']);
   });
 
+  it('links the callback to the directory contact the number belongs to, unless told which', async () => {
+    const { lastId: contactId } = await store.db.run("INSERT INTO contacts (name, created_at, updated_at) VALUES ('李雷', ?, ?)", [iso(T0), iso(T0)]);
+    await store.db.run(
+      "INSERT INTO contact_numbers (contact_id, label, raw, e164, national_number) VALUES (?, 'mobile', '139 0013 9000', '+8613900139000', '13900139000')",
+      [contactId],
+    );
+    expect(await service.create({ number: '13900139000' })).toMatchObject({ contactId });
+    expect(await service.create({ number: '13800138000' })).toMatchObject({ contactId: null });
+  });
+
   it('refuses a number that cannot be called back, and writes nothing', async () => {
     await expect(service.create({ number: 'not a number' })).rejects.toMatchObject({ code: 'invalid_input' });
     expect(await store.db.get('SELECT COUNT(*) AS n FROM callbacks')).toEqual({ n: 0 });
