@@ -10,6 +10,8 @@ import { until } from '../../../peers';
 import { ManualClock } from '../../sync/helpers/manual-clock';
 
 const T0 = Date.parse('2026-03-02T08:00:00.000Z');
+const HOUR = 3_600_000;
+const iso = (ms: number) => new Date(ms).toISOString();
 
 describe('callbacks wiring', () => {
   let dataDir: string;
@@ -78,6 +80,26 @@ describe('callbacks wiring', () => {
     expect(await workstation.router.dispatch('settings.update', { key: 'callbacks', value: callbacks })).toMatchObject({ ok: true });
     await until(() => reminders[0], 'the reminder', 5_000);
     expect(reminders).toEqual([expect.objectContaining({ minutesToDue: 120 })]);
+  });
+
+  it('a work order saved at wrap-up makes its callback due 24 h later, reminded 30 min before; a correction updates it', async () => {
+    await workstation.db.run(
+      "INSERT INTO calls (call_id, direction, remote_number, ring_at, answer_at, end_at, outcome, cause) VALUES ('c1@pbx', 'inbound', '13800138000', ?, ?, ?, 'answered', 'remote_hangup')",
+      ['2026-03-02T07:50:00.000Z', '2026-03-02T07:50:02.000Z', '2026-03-02T07:58:00.000Z'],
+    );
+    const workOrder = { faultType: 'outage', address: '海淀区中关村大街1号', contactPhone: '13800138000', description: '整栋楼停电' };
+    expect(await workstation.router.dispatch('wrapup.save', { callId: 'c1@pbx', disposition: 'repair', workOrder })).toMatchObject({ ok: true, value: { saved: true } });
+    const [callback] = (await workstation.callbacks.list('open', 10)) as [Callback];
+    expect(callback).toMatchObject({ source: 'work_order', number: '+8613800138000', createdAt: iso(T0), deadlineAt: iso(T0 + 24 * HOUR), subject: 'outage' });
+    expect(changed.map((c) => c.id)).toEqual([callback.id]);
+
+    await clock.advance(23.5 * HOUR - 1, () => workstation.callbacks.settled());
+    expect(reminders).toEqual([]);
+    await clock.advance(1, () => workstation.callbacks.settled());
+    expect(reminders).toEqual([expect.objectContaining({ minutesToDue: 30, callback: expect.objectContaining({ id: callback.id }) })]);
+
+    await workstation.router.dispatch('wrapup.save', { callId: 'c1@pbx', disposition: 'repair', workOrder: { ...workOrder, contactPhone: '13800138001' } });
+    expect(await workstation.callbacks.list('open', 10)).toEqual([expect.objectContaining({ id: callback.id, number: '+8613800138001', deadlineAt: iso(T0 + 24 * HOUR) })]);
   });
 
   it('makes a work order’s callback through createFromWorkOrder, due 24 h after the order', async () => {
