@@ -18,6 +18,7 @@ export const PUSH_NAMES = [
   'calls.dialRequested',
   'callbacks.changed',
   'callbacks.reminder',
+  'sync.changed',
 ] as const;
 export type PushName = (typeof PUSH_NAMES)[number];
 

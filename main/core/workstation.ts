@@ -14,7 +14,9 @@ import { RotatingFileSink, StructuredLogger, type Logger } from './log/logger';
 import { Database } from './store/database';
 import { MemorySecretProvider, type SecretProvider } from './secrets';
 import { migrate } from './store/migrations';
+import { NodeHttpSender } from './sync/http-sender';
 import { Outbox } from './sync/outbox';
+import { SyncWorker } from './sync/sync-worker';
 import { AgentStateService } from './work/agent-state/agent-state-service';
 import { ScheduleService } from './work/schedule/schedule-service';
 import { ScriptLibrary } from './work/scripts/script-library';
@@ -70,6 +72,8 @@ export class Workstation {
   /** The script run of each call (the panel's clicks), whose path the wrap-up saves. */
   readonly callScripts: CallScripts;
   readonly wrapUp: WrapUpService;
+  /** Sends the outbox to the back office (settings.backOffice; idle while that is null). */
+  readonly sync: SyncWorker;
   /** Callbacks (回访). The wrap-up module hands it repair work orders through `callbacks.createFromWorkOrder`. */
   readonly callbacks: CallbackService;
 
@@ -160,12 +164,23 @@ export class Workstation {
     this.wrapUp.onWorkOrderSaved(async (order) => {
       await this.callbacks.createFromWorkOrder({ id: order.id, createdAt: order.createdAt, contactPhone: order.contactE164, subject: order.faultType });
     });
+    this.sync = new SyncWorker({
+      outbox: this.outbox,
+      sender: new NodeHttpSender(),
+      secrets,
+      settings: () => this.settings.current.backOffice,
+      log: log.child({ module: 'sync' }),
+      clock: workClock,
+    });
+    this.sync.onStatus((status) => this.hub.publish('sync.changed', status));
     this.settingsService = new SettingsService({
       store: settings,
       secrets,
       calls: this.calls,
       publish: (view) => {
         this.hub.publish('settings.changed', view);
+        // A back-office endpoint set (or fixed) now is tried now, not at the next poll.
+        this.sync.notify();
         // A new reminder lead time applies to the callbacks already waiting, not only to the next one.
         this.callbacks.armReminders().catch((error: unknown) => this.log.error('callbacks.reminders_failed', { error }));
       },
@@ -208,6 +223,7 @@ export class Workstation {
     const workstation = new Workstation(options, log, settings, db, directory, secrets, clock, closeLog);
     await workstation.agentState.open();
     await workstation.callbacks.start();
+    workstation.sync.start();
     log.info('workstation.opened', { host: options.host, version: options.version });
     // Registration runs in the background: the window opens at once and shows its progress.
     void workstation.calls.start();
@@ -241,6 +257,8 @@ export class Workstation {
     await this.calls.stop();
     // The logout row is the attendance record of the end of the day: written before the database closes.
     await this.agentState.close();
+    // The worker reads the database: stopped (its request in flight finished) before it closes. Unsent rows wait for the next start.
+    await this.sync.close();
     // After the calls: an ended callback call is still being recorded.
     await this.callbacks.stop();
     await this.db.close();
@@ -287,6 +305,17 @@ function buildHandlers(ws: Workstation): Handlers {
       const { dispositions, notReadyReasons, faultTypes, wrapUp } = ws.settings.current;
       return { dispositions, notReadyReasons, faultTypes, wrapUp };
     },
+    'scripts.list': () => ws.scripts.list(),
+    'scripts.import': ({ fileName, text }) => ws.scripts.import(text, { fileName }),
+    'scripts.export': async ({ id, format }) => ({ text: await ws.scripts.export(id, format) }),
+    'scripts.start': ({ callId, scriptId }) => ws.callScripts.start(callId, scriptId),
+    'scripts.answer': async ({ callId, stepId, optionId }) => ws.callScripts.answer(callId, stepId, optionId),
+    'scripts.continue': async ({ callId, stepId }) => ws.callScripts.continue(callId, stepId),
+    'scripts.objection': async ({ callId, stepId, snippetId }) => ws.callScripts.objection(callId, stepId, snippetId),
+    'scripts.repeat': async ({ callId, stepId }) => ws.callScripts.repeat(callId, stepId),
+    'scripts.back': async ({ callId, stepId }) => ws.callScripts.back(callId, stepId),
+    'sync.status': () => ws.sync.status(),
+    'sync.retryFailed': async ({ ids }) => ({ requeued: await ws.sync.retryFailed(ids) }),
     'schedule.import': ({ fileName, contentBase64 }) => ws.schedule.import({ fileName, content: Buffer.from(contentBase64, 'base64') }),
     'schedule.flags': ({ from, to, agent }) => ws.schedule.flags(new Date(from), new Date(to), agent),
     'callbacks.list': ({ status, limit }) => ws.callbacks.list(status, limit),

@@ -154,6 +154,76 @@ export const WrapUpOptionsSchema = z.object({
 });
 export type WrapUpOptions = z.infer<typeof WrapUpOptionsSchema>;
 
+// ---- Scripts (话术): the library and the run of each call (main/core/work/scripts/README.md)
+
+const ScriptId = z.string().min(1).max(64);
+const StepId = z.string().min(1).max(64);
+const CallIdArg = z.string().min(1).max(256);
+
+export const ScriptProblemSchema = z.object({
+  severity: z.enum(['error', 'warning']),
+  /** syntax, schema, duplicate_id, missing_target, missing_snippet, cycle, unknown_variable, bad_placeholder, choice_conflict, too_large; warnings: unreachable, unused_snippet, no_fallback. */
+  code: z.string(),
+  /** 1-based, in the imported text. */
+  line: z.number().int(),
+  column: z.number().int(),
+  path: z.string(),
+  detail: z.string(),
+  reason: z.string(),
+});
+
+export const ScriptSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  version: z.number().int(),
+  chosenBy: z.object({ numbers: z.array(z.string()), queues: z.array(z.string()), default: z.boolean() }),
+  fileName: z.string().nullable(),
+  importedAt: z.string(),
+  updatedAt: z.string(),
+});
+
+const FilledPartSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('text'), text: z.string() }),
+  z.object({ kind: z.literal('variable'), name: z.string(), value: z.string(), missing: z.boolean() }),
+]);
+
+/** A step as the script panel shows it; every text is plain text (render as text nodes). */
+export const PresentedStepSchema = z.object({
+  scriptId: z.string(),
+  stepId: z.string(),
+  type: z.enum(['say', 'question', 'end']),
+  text: z.string(),
+  parts: z.array(FilledPartSchema),
+  options: z.array(z.object({ id: z.string(), label: z.string() })),
+  objections: z.array(z.object({ id: z.string(), title: z.string() })),
+  outcome: z.string().nullable(),
+  final: z.boolean(),
+  canGoBack: z.boolean(),
+});
+
+export const PresentedSnippetSchema = z.object({ snippetId: z.string(), title: z.string(), text: z.string(), parts: z.array(FilledPartSchema) });
+
+const MAX_SCRIPT_TEXT = 1024 * 1024;
+
+// ---- Sync (the outbox to the back office)
+
+export const SyncStatusSchema = z.object({
+  /** idle, sending, waiting (backoff), not_configured (no back office set: records wait), stopped. */
+  activity: z.enum(['idle', 'sending', 'waiting', 'not_configured', 'stopped']),
+  /** "n waiting to sync": records not yet accepted by the back office. */
+  pending: z.number().int(),
+  sending: z.number().int(),
+  /** Records the back office refused (4xx), kept with their reason until retried. */
+  failed: z.number().int(),
+  lastError: z.string().nullable(),
+  lastErrorAt: z.string().nullable(),
+  lastSuccessAt: z.string().nullable(),
+  nextAttemptAt: z.string().nullable(),
+  /** The backlog being worked through: done of total since the queue was last empty. */
+  progress: z.object({ done: z.number().int(), total: z.number().int() }),
+});
+export type SyncStatusView = z.infer<typeof SyncStatusSchema>;
+
 export const workChannels = {
   /**
    * The agent's choice: ready, not ready with a reason code from `wrapup.options`
@@ -208,10 +278,51 @@ export const workChannels = {
   /** The center's lists for the wrap-up form and the state buttons (settings, read now). */
   'wrapup.options': channel(z.object({}).strict(), WrapUpOptionsSchema),
 
+  /** The imported scripts, by name. */
+  'scripts.list': channel(z.object({}).strict(), z.array(ScriptSummarySchema)),
+  /**
+   * Import a script (YAML or JSON text). Refused with every problem's line, column and
+   * reason (`ok: false`); a script with the id of one already there replaces it.
+   */
+  'scripts.import': channel(
+    z.object({ fileName: z.string().min(1).max(255), text: z.string().max(MAX_SCRIPT_TEXT) }).strict(),
+    z.discriminatedUnion('ok', [
+      z.object({ ok: z.literal(true), script: ScriptSummarySchema, replaced: z.boolean(), warnings: z.array(ScriptProblemSchema) }),
+      z.object({ ok: z.literal(false), errors: z.array(ScriptProblemSchema), warnings: z.array(ScriptProblemSchema) }),
+    ]),
+  ),
+  /** A script as a file's text; importing it gives the same script back. `not_found` for an unknown id. */
+  'scripts.export': channel(z.object({ id: ScriptId, format: z.enum(['yaml', 'json']).default('yaml') }).strict(), z.object({ text: z.string() })),
+  /**
+   * Start the script on a call: the one named, else the one chosen by the dialled number
+   * (`not_found` when none). Starting again restarts it. The path taken is saved with the wrap-up.
+   */
+  'scripts.start': channel(z.object({ callId: CallIdArg, scriptId: ScriptId.optional() }).strict(), PresentedStepSchema),
+  /** Each move names the step it was made on: a click on a step no longer shown is refused (`invalid_input`). */
+  'scripts.answer': channel(z.object({ callId: CallIdArg, stepId: StepId, optionId: z.string().min(1).max(64) }).strict(), PresentedStepSchema),
+  'scripts.continue': channel(z.object({ callId: CallIdArg, stepId: StepId }).strict(), PresentedStepSchema),
+  /** An objection-handling snippet on the current step; the run stays on the step. */
+  'scripts.objection': channel(z.object({ callId: CallIdArg, stepId: StepId, snippetId: z.string().min(1).max(64) }).strict(), PresentedSnippetSchema),
+  /** "Please say that again": the step once more, recorded in the path. */
+  'scripts.repeat': channel(z.object({ callId: CallIdArg, stepId: StepId }).strict(), PresentedStepSchema),
+  /** Undo the last move (a wrong click), recorded in the path. */
+  'scripts.back': channel(z.object({ callId: CallIdArg, stepId: StepId }).strict(), PresentedStepSchema),
+
+  /** The outbox's state: "n waiting to sync", what is being sent, the last error. Changes arrive as `sync.changed`. */
+  'sync.status': channel(z.object({}).strict(), SyncStatusSchema),
+  /** Put the records the back office refused back in the queue (all, or the outbox ids named); returns how many. */
+  'sync.retryFailed': channel(
+    z.object({ ids: z.array(z.number().int().positive()).max(1000).optional() }).strict(),
+    z.object({ requeued: z.number().int() }),
+  ),
+
   'schedule.flags': channel(
     z.object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }), agent: z.string().min(1).max(64).optional() }).strict(),
     ScheduleFlagsSchema,
   ),
 } as const;
 
-export const workPushes = {} as const;
+export const workPushes = {
+  /** The outbox's state changed (a record written, sent, refused, a backoff): "n waiting to sync" with progress. */
+  'sync.changed': SyncStatusSchema,
+} as const;

@@ -7,6 +7,8 @@ import { PushGate } from '../../../main/core/ipc/push-gate';
 import { silentLogger } from '../../../main/core/log/logger';
 import { Database } from '../../../main/core/store/database';
 import { Workstation } from '../../../main/core/workstation';
+import { BackOfficeServer } from '../sync/helpers/back-office-server';
+import { fixture } from './scripts/fixtures';
 
 describe('work wiring', () => {
   let dataDir: string;
@@ -75,5 +77,74 @@ describe('work wiring', () => {
     const callbacks = await workstation.router.dispatch('callbacks.list', {});
     expect(callbacks).toMatchObject({ ok: true });
     expect(JSON.stringify(callbacks)).toContain('work_order');
+  });
+
+  it('scripts through the router: import, run on a call, and the path saved with the wrap-up', async () => {
+    const refused = await workstation.router.dispatch('scripts.import', { fileName: 'cycle.yaml', text: fixture('cycle.yaml') });
+    expect(refused).toMatchObject({ ok: true, value: { ok: false, errors: [expect.objectContaining({ code: 'cycle', line: expect.any(Number) })] } });
+    const imported = await workstation.router.dispatch('scripts.import', { fileName: '报修热线.yaml', text: fixture('repair-hotline.yaml') });
+    expect(imported).toMatchObject({ ok: true, value: { ok: true, script: { id: 'repair-hotline', name: '报修热线' } } });
+    expect(await workstation.router.dispatch('scripts.list', {})).toMatchObject({ ok: true, value: [{ id: 'repair-hotline' }] });
+    expect(await workstation.router.dispatch('scripts.export', { id: 'repair-hotline', format: 'json' })).toMatchObject({ ok: true, value: { text: expect.stringContaining('"repair-hotline"') } });
+    expect(await workstation.router.dispatch('scripts.continue', { callId: 'c2@pbx', stepId: 'greet' })).toMatchObject({ ok: false, code: 'not_found' });
+
+    const first = await workstation.router.dispatch('scripts.start', { callId: 'c2@pbx', scriptId: 'repair-hotline' });
+    expect(first).toMatchObject({ ok: true, value: { stepId: 'greet', type: 'say', text: expect.stringContaining('先生/女士') } });
+    expect(await workstation.router.dispatch('scripts.continue', { callId: 'c2@pbx', stepId: 'greet' })).toMatchObject({ ok: true, value: { stepId: 'confirm-address' } });
+    expect(await workstation.router.dispatch('scripts.continue', { callId: 'c2@pbx', stepId: 'greet' })).toMatchObject({ ok: false, code: 'invalid_input' });
+    expect(await workstation.router.dispatch('scripts.answer', { callId: 'c2@pbx', stepId: 'confirm-address', optionId: 'same' })).toMatchObject({ ok: true, value: { stepId: 'fault-type' } });
+    expect(await workstation.router.dispatch('scripts.objection', { callId: 'c2@pbx', stepId: 'fault-type', snippetId: 'unhappy' })).toMatchObject({ ok: true, value: { title: '客户不满意' } });
+    expect(await workstation.router.dispatch('scripts.back', { callId: 'c2@pbx', stepId: 'fault-type' })).toMatchObject({ ok: true, value: { stepId: 'confirm-address' } });
+
+    await workstation.db.run(
+      "INSERT INTO calls (call_id, direction, remote_number, ring_at, end_at, outcome, cause) VALUES ('c2@pbx', 'inbound', '13800138000', '2026-03-02T08:00:00.000Z', '2026-03-02T08:05:00.000Z', 'answered', 'remote_hangup')",
+    );
+    expect(await workstation.router.dispatch('wrapup.save', { callId: 'c2@pbx', disposition: 'inquiry', notes: '' })).toMatchObject({ ok: true, value: { saved: true, wrapUp: { hasScriptPath: true } } });
+    const row = await workstation.db.get<{ script_path: string }>("SELECT script_path FROM wrap_ups WHERE call_id = 'c2@pbx'");
+    expect(JSON.parse(row!.script_path)).toMatchObject({ scriptId: 'repair-hotline', steps: ['greet', 'confirm-address'], entries: expect.arrayContaining([expect.objectContaining({ kind: 'back' })]) });
+  });
+});
+
+describe('sync wiring', () => {
+  let dataDir: string;
+  let server: BackOfficeServer;
+  beforeEach(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zuoxi-sync-'));
+    server = new BackOfficeServer(null);
+    await server.up();
+  });
+  afterEach(async () => {
+    await server.down();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('waits while no back office is set, then sends every record once the endpoint is set, pushing "n waiting" down to 0', async () => {
+    const workstation = await Workstation.open({ dataDir, host: 'headless', version: 'test', log: silentLogger, settings: { autoLogin: 'off' } });
+    const pushes: { pending: number; activity: string }[] = [];
+    const gate = new PushGate((push, payload) => {
+      if (push === 'sync.changed') pushes.push(payload as { pending: number; activity: string });
+    });
+    gate.markReady();
+    workstation.hub.attach(gate);
+    try {
+      await workstation.router.dispatch('agent.setState', { state: 'ready' });
+      await workstation.router.dispatch('agent.setState', { state: 'not_ready', reason: 'break' });
+      expect(await workstation.router.dispatch('sync.status', {})).toMatchObject({ ok: true, value: { activity: 'not_configured', pending: 2 } });
+      expect(server.deliveries).toEqual([]);
+
+      const updated = await workstation.router.dispatch('settings.update', { key: 'backOffice', value: { endpoint: server.url, tokenSecret: null } });
+      expect(updated).toMatchObject({ ok: true });
+      for (let i = 0; i < 200 && server.records().length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      await workstation.sync.settled();
+      expect(server.records().map((record) => [record.kind, record.payload.state])).toEqual([
+        ['agent_state', 'ready'],
+        ['agent_state', 'not_ready'],
+      ]);
+      expect(await workstation.router.dispatch('sync.status', {})).toMatchObject({ ok: true, value: { pending: 0, failed: 0 } });
+      expect(pushes.at(-1)).toMatchObject({ pending: 0 });
+      expect(await workstation.router.dispatch('sync.retryFailed', {})).toEqual({ ok: true, value: { requeued: 0 } });
+    } finally {
+      await workstation.close();
+    }
   });
 });
