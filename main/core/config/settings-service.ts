@@ -22,8 +22,11 @@ export interface SettingsServiceOptions {
 
 /** What the calls service reads at start(): a change to one of these needs a restart of the line. */
 const SIP_KEYS: ReadonlySet<string> = new Set<SettingKey>(['sipAccount', 'deskPhoneUri', 'sipEdge']);
-/** Read at the moment they are used, so a change applies at once. */
-const LIVE_KEYS: ReadonlySet<string> = new Set<SettingKey>(['locale', 'notifyWhenFocused']);
+/**
+ * Read at the moment they are used, so a change applies at once (the callbacks
+ * service also re-arms its reminders on settings.changed).
+ */
+const LIVE_KEYS: ReadonlySet<string> = new Set<SettingKey>(['locale', 'notifyWhenFocused', 'callbacks']);
 
 type SettingEntries = { [K in SettingKey]: { value: Settings[K]; layer: SettingLayer } };
 
