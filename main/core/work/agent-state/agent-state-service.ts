@@ -57,6 +57,8 @@ export class AgentStateService {
   /** The wrap-up's automatic return came due while its disposition was missing. */
   private wrapUpOverdue = false;
   private autoLoginDone = false;
+  /** Calls whose disposition was saved while they were still up: their wrap-up needs none. */
+  private readonly savedEarly = new Set<string>();
   private writes: Promise<void> = Promise.resolve();
   private closed = false;
 
@@ -138,7 +140,12 @@ export class AgentStateService {
 
   /** The wrap-up service saved the call's disposition: the agent may leave wrap-up now (and is sent back if its time is up). */
   async dispositionSaved(callId: string): Promise<void> {
-    if (this.snapshot.state !== 'wrap_up' || this.snapshot.callId !== callId || !this.snapshot.dispositionMissing) return;
+    if (this.snapshot.state !== 'wrap_up') {
+      // Filled in during the call: remembered for the wrap-up that follows (a few calls at most).
+      if (this.snapshot.callId === callId) this.savedEarly.add(callId);
+      return;
+    }
+    if (this.snapshot.callId !== callId || !this.snapshot.dispositionMissing) return;
     this.snapshot = { ...this.snapshot, dispositionMissing: false };
     this.options.onChange(this.snapshot);
     if (this.wrapUpOverdue) await this.leaveWrapUp();
@@ -165,7 +172,9 @@ export class AgentStateService {
     const { autoReadyAfterSeconds, dispositionRequired } = this.options.settings().wrapUp;
     this.wrapUpOverdue = false;
     const endsAt = autoReadyAfterSeconds === null ? null : this.clock.now() + autoReadyAfterSeconds * 1000;
-    const done = this.change('wrap_up', null, callId, { endsAt, dispositionMissing: dispositionRequired });
+    const savedEarly = callId !== null && this.savedEarly.delete(callId);
+    this.savedEarly.clear();
+    const done = this.change('wrap_up', null, callId, { endsAt, dispositionMissing: dispositionRequired && !savedEarly });
     if (endsAt !== null) {
       this.wrapUpTimer = this.clock.setTimeout(() => {
         this.wrapUpTimer = null;

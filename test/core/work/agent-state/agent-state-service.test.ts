@@ -137,6 +137,20 @@ describe('AgentStateService', () => {
     expect(service.current).toMatchObject({ state: 'ready', since: '2026-03-02T01:00:31.000Z' });
   });
 
+  it('a disposition saved while the call is up counts for its wrap-up', async () => {
+    settings.wrapUp = { enabled: true, autoReadyAfterSeconds: null, dispositionRequired: true };
+    await service.setState('ready');
+    service.callsChanged([call('c1', 'active')]);
+    await service.dispositionSaved('c1');
+    service.callsChanged([]);
+    expect(service.current).toMatchObject({ state: 'wrap_up', dispositionMissing: false, wrapUpEndsAt: null });
+    await service.setState('ready');
+    // The next call's wrap-up needs its own.
+    service.callsChanged([call('c2', 'active')]);
+    service.callsChanged([]);
+    expect(service.current).toMatchObject({ state: 'wrap_up', callId: 'c2', dispositionMissing: true });
+  });
+
   it('wrap-up without a required disposition returns to ready at the timer, or when the agent chooses', async () => {
     settings.wrapUp = { enabled: true, autoReadyAfterSeconds: 20, dispositionRequired: false };
     await service.setState('ready');
