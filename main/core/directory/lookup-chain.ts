@@ -114,14 +114,20 @@ export class LookupChain {
     let answered = false;
     const build = (local: ContactCard | null) => buildLookup(e164, variants, local, states, asOf);
     let local: ContactCard | null = null;
-    const queries = states
-      .filter((state) => state.status === 'pending')
-      .map((state) =>
-        this.ask(state.connector, key!, variants).then((outcome) => {
-          applyOutcome(state, outcome);
-          if (answered && onUpdate) this.emit(onUpdate, build(local));
-        }),
-      );
+    const queries: Promise<void>[] = [];
+    for (const state of states.filter((candidate) => candidate.status === 'pending')) {
+      // A connector known to be down is shown from the cache at once; at most a probe
+      // goes out, and the pop does not wait for it.
+      const down = this.health.lastError(state.connector.name);
+      if (down) applyOutcome(state, { ok: false, error: down });
+      if (!this.health.shouldAsk(state.connector.name)) continue;
+      const query = this.ask(state.connector, key!, variants).then((outcome) => {
+        const before = describeState(state);
+        applyOutcome(state, outcome);
+        if (answered && onUpdate && describeState(state) !== before) this.emit(onUpdate, build(local));
+      });
+      if (!down) queries.push(query);
+    }
     local = await localRead;
     if (queries.length > 0) {
       const remaining = Math.max(0, settings.lookupDeadlineMs - (performance.now() - started));
@@ -224,6 +230,11 @@ export class LookupChain {
       this.options.log.error('directory.lookup_update_failed', { error });
     }
   }
+}
+
+/** What the card shows of one source: an update that changes none of it is not pushed. */
+function describeState(state: SourceState): string {
+  return `${state.status}|${state.error?.code ?? ''}|${state.shown?.fetchedAt ?? ''}`;
 }
 
 function applyOutcome(state: SourceState, outcome: Outcome): void {

@@ -202,6 +202,7 @@ describe('the lookup chain', () => {
     const fetchedAt = source(await h.directory.lookupNumber(WANG), 'crm')!.fetchedAt;
 
     crm.reply = reply;
+    const askedBefore = crm.requests.length;
     for (let call = 0; call < 5; call += 1) {
       const started = Date.now();
       const found = await h.directory.lookupNumber(WANG);
@@ -210,12 +211,32 @@ describe('the lookup chain', () => {
       expect(source(found, 'crm')).toMatchObject({ status: 'stale', matched: true, fetchedAt, error: code, errorDetail: expect.any(String) });
     }
     expect(h.events('directory.connector_down')).toEqual([expect.objectContaining({ connector: 'crm', kind: 'rest', error: code })]);
+    // Only the first lookup asked: the next ones knew the CRM was down and did not wait on it.
+    expect(crm.requests.length - askedBefore).toBe(1);
 
     crm.reply = () => ({ json: WANG_REPLY });
-    expect(source(await h.directory.lookupNumber(WANG), 'crm')).toMatchObject({ status: 'fresh', error: null });
-    await h.directory.lookupNumber(WANG);
-    expect(h.events('directory.connector_recovered')).toEqual([expect.objectContaining({ connector: 'crm', failedLookups: 5 })]);
+    await expectRecoveryByProbe('crm');
     expect(h.events('directory.connector_down')).toHaveLength(1);
+  });
+
+  it('stops waiting on a CRM that accepts but never answers once it has timed out', async () => {
+    h.settings.crmConnectors = [rest({ timeoutMs: 300 })];
+    crm.reply = () => ({ json: WANG_REPLY });
+    await h.directory.lookupNumber(WANG);
+
+    crm.reply = () => ({ delayMs: 5_000, json: WANG_REPLY });
+    const first = Date.now();
+    expect(source(await h.directory.lookupNumber(WANG), 'crm')).toMatchObject({ status: 'pending' });
+    expect(Date.now() - first).toBeGreaterThanOrEqual(140);
+    await until(() => h.events('directory.connector_down').length > 0 || undefined, 'the timeout', 2000);
+
+    // Known to be down: the next pops show the cache at once instead of the whole deadline.
+    for (let call = 0; call < 3; call += 1) {
+      const started = Date.now();
+      const found = await h.directory.lookupNumber(WANG);
+      expect(Date.now() - started).toBeLessThan(100);
+      expect(source(found, 'crm')).toMatchObject({ status: 'stale', error: 'timeout' });
+    }
   });
 
   it('shows the LDAP facts as stale while slapd is stopped, logs it once, and logs the recovery once', async () => {
@@ -231,10 +252,25 @@ describe('the lookup chain', () => {
     } finally {
       await slapd.start();
     }
-    expect(source(await h.directory.lookupNumber(WANG), 'corp-ldap')).toMatchObject({ status: 'fresh' });
     expect(h.events('directory.connector_down')).toEqual([expect.objectContaining({ connector: 'corp-ldap', kind: 'ldap', error: 'unreachable' })]);
-    expect(h.events('directory.connector_recovered')).toEqual([expect.objectContaining({ connector: 'corp-ldap', failedLookups: 5 })]);
+    await expectRecoveryByProbe('corp-ldap');
   });
+
+  /**
+   * While a connector is down only one lookup per probe interval asks it, without the
+   * pop waiting: that lookup shows the cache, and the fresh answer follows as an update.
+   */
+  async function expectRecoveryByProbe(connector: string): Promise<void> {
+    expect(source(await h.directory.lookupNumber(WANG), connector)).toMatchObject({ status: 'stale' });
+    h.offsetMs += 5_000; // the first probe interval has passed
+    const updates: NumberLookup[] = [];
+    const probing = await h.directory.lookupNumber(WANG, (update) => updates.push(update));
+    expect(source(probing, connector)).toMatchObject({ status: 'stale' });
+    await until(() => updates.length > 0 || undefined, 'the probe answer', 5000);
+    expect(source(updates[0]!, connector)).toMatchObject({ status: 'fresh', error: null });
+    expect(source(await h.directory.lookupNumber(WANG), connector)).toMatchObject({ status: 'fresh' });
+    expect(h.events('directory.connector_recovered')).toEqual([expect.objectContaining({ connector, failedLookups: 1 })]);
+  }
 
   it('says failed, with no card, when a connector is down and knows nothing cached about an unknown caller', async () => {
     h.settings.crmConnectors = [rest({ urlTemplate: `http://127.0.0.1:${await freePort()}/c?p={e164}` })];
