@@ -8,6 +8,7 @@ import { ImportPanel } from '../features/directory/components/import-panel';
 import { useDirectoryStore } from '../features/directory/store';
 import { SettingsPanel } from '../features/settings/components/settings-panel';
 import { StatusBar } from '../features/status/components/status-bar';
+import { WorkHotkeyLegend } from './work-hotkey-legend';
 
 export function AgentWindow() {
   const { t } = useTranslation();
@@ -16,6 +17,7 @@ export function AgentWindow() {
     <div className="agent-window">
       <StatusBar />
       <CallBar />
+      <WorkHotkeyLegend />
       <main className="workspace" aria-label={t('app.workspace')}>
         <aside className="sidebar">
           <ContactSearch />

@@ -1,4 +1,5 @@
 import { api } from '../api';
+import { useAgentStore } from '../features/agent/store';
 import { useCallsStore } from '../features/calls/store';
 import { useDirectoryStore } from '../features/directory/store';
 import { useNotificationsStore } from '../features/notifications/store';
@@ -12,7 +13,10 @@ import { useStatusStore } from '../features/status/store';
 export function wirePushes(): () => void {
   let linkWasDown = false;
   const unsubscribers = [
-    api.on('status.changed', (status) => useStatusStore.getState().applyStatus(status)),
+    api.on('status.changed', (status) => {
+      useStatusStore.getState().applyStatus(status);
+      useAgentStore.getState().applyStatus(status);
+    }),
     api.on('directory.importProgress', (progress) => useDirectoryStore.getState().applyImportProgress(progress)),
     api.on('calls.changed', (call) => {
       const update = useCallsStore.getState().applyCall(call);
@@ -36,6 +40,7 @@ export function wirePushes(): () => void {
       else if (linkWasDown) {
         linkWasDown = false;
         void resyncCalls();
+        void useAgentStore.getState().load();
       }
     }),
   ];

@@ -406,4 +406,20 @@ export const en: Messages = {
     notInDirectory: 'Only the external directory / CRM knows this caller; they are not in the local directory yet. You can save them as a contact.',
     noteFromCrm: 'CRM customer ID: {{id}}',
   },
+  agent: {
+    ready: 'Ready',
+    notReady: 'Not ready',
+    logOut: 'Log out',
+    reasonMenu: 'Not-ready reason',
+    needsApproval: '(not approved)',
+    noReasons: 'The center has no not-ready reasons set up',
+    afterCall: 'After the call: {{state}}',
+    hotkeyHint: 'Hotkey {{key}}: ready / not ready',
+    refused: 'State not changed: {{reason}}',
+    timer: 'Time in this state',
+  },
+  workHotkeys: {
+    title: 'Agent hotkeys',
+    readyToggle: 'Ready / not ready',
+  },
 };

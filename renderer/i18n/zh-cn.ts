@@ -404,6 +404,22 @@ export const zhCN = {
     notInDirectory: '只有外部目录 / CRM 认识这位来电者，本地通讯录中还没有；可以存为联系人。',
     noteFromCrm: 'CRM 客户编号：{{id}}',
   },
+  agent: {
+    ready: '就绪',
+    notReady: '未就绪',
+    logOut: '签出',
+    reasonMenu: '未就绪原因',
+    needsApproval: '（未批准）',
+    noReasons: '中心未配置未就绪原因',
+    afterCall: '通话结束后：{{state}}',
+    hotkeyHint: '快捷键 {{key}}：就绪 / 未就绪',
+    refused: '状态未能切换：{{reason}}',
+    timer: '本状态已持续',
+  },
+  workHotkeys: {
+    title: '座席快捷键',
+    readyToggle: '就绪 / 未就绪',
+  },
 };
 
 export type Messages = typeof zhCN;

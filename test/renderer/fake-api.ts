@@ -1,7 +1,9 @@
 import type { ArgsIn, Channel, Push, PushPayload, Result, ZuoxiApi } from '../../main/common/contract';
 import type { CallSummary, ContactCard, ContactSummary, Interaction, InteractionKind, SettingsView } from '../../main/common/domain';
 import { isZuoxiError, type Reply } from '../../main/common/errors';
+import type { AgentStateSnapshot, WrapUpOptions } from '../../main/common/channels/work';
 import { installTransport } from '../../renderer/api';
+import { initialAgent, useAgentStore } from '../../renderer/features/agent/store';
 import { initialCalls, useCallsStore } from '../../renderer/features/calls/store';
 import { initialDirectory, useDirectoryStore } from '../../renderer/features/directory/store';
 import { initialLocale, useLocaleStore } from '../../renderer/features/locale/store';
@@ -60,8 +62,14 @@ export class FakeZuoxiApi implements ZuoxiApi {
  * start. No call is in progress unless the test's own `calls.list` says otherwise.
  */
 export async function freshApi(handlers: FakeHandlers = {}): Promise<FakeZuoxiApi> {
-  const fake = new FakeZuoxiApi({ 'calls.list': () => [], ...handlers });
+  const fake = new FakeZuoxiApi({
+    'calls.list': () => [],
+    'agent.state': () => agentSnapshot(),
+    'wrapup.options': () => wrapUpOptions(),
+    ...handlers,
+  });
   installTransport(fake);
+  useAgentStore.setState(initialAgent);
   useDirectoryStore.setState(initialDirectory);
   useCallsStore.setState(initialCalls);
   useStatusStore.setState(initialStatus);
@@ -160,4 +168,39 @@ export function settingsView(values: Layered = {}, passwordStored = false): Sett
   const merged: Record<string, unknown> = { ...base };
   for (const [key, entry] of Object.entries(values)) merged[key] = { ...(base as Record<string, object>)[key], ...entry };
   return { values: merged as SettingValues, passwordStored };
+}
+
+/** What agent.state answers: logged out since the test began unless told otherwise. */
+export function agentSnapshot(overrides: Partial<AgentStateSnapshot> = {}): AgentStateSnapshot {
+  return {
+    state: 'logged_out',
+    reason: null,
+    since: new Date().toISOString(),
+    callId: null,
+    wrapUpEndsAt: null,
+    dispositionMissing: false,
+    afterCall: null,
+    ...overrides,
+  };
+}
+
+/** The center's lists as wrapup.options gives them. */
+export function wrapUpOptions(overrides: Partial<WrapUpOptions> = {}): WrapUpOptions {
+  return {
+    dispositions: [
+      { code: 'resolved', label: '已解决', labelEn: 'Resolved' },
+      { code: 'repair', label: '报修', labelEn: 'Repair order' },
+    ],
+    notReadyReasons: [
+      { code: 'break', label: '小休', labelEn: 'Break', approved: true },
+      { code: 'lunch', label: '午餐', labelEn: 'Lunch', approved: true },
+      { code: 'smoke', label: '外出', approved: false },
+    ],
+    faultTypes: [
+      { code: 'no_power', label: '停电', labelEn: 'No power' },
+      { code: 'meter', label: '电表故障', labelEn: 'Meter fault' },
+    ],
+    wrapUp: { enabled: true, autoReadyAfterSeconds: null, dispositionRequired: true },
+    ...overrides,
+  };
 }

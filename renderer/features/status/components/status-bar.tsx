@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { AgentControls } from '../../agent/components/agent-controls';
 import { NotificationPermission } from '../../notifications/components/notification-permission';
 import { LanguageSwitch } from '../../locale/components/language-switch';
 import { useLocaleStore } from '../../locale/store';
@@ -42,6 +43,7 @@ export function StatusBar() {
           <span className="status-pill-label">{t('status.agent.label')}</span>
           {t(`status.agent.${agentState}`)}
         </span>
+        <AgentControls />
         {/* Only a WebSocket link can drop; while it is up it is not worth the space. */}
         {link !== 'up' && (
           <span className="status-pill" data-testid="status-link" data-state={link ?? 'pending'}>
