@@ -5,6 +5,7 @@ import { useDirectoryStore } from '../features/directory/store';
 import { useNotificationsStore } from '../features/notifications/store';
 import { useSettingsStore } from '../features/settings/store';
 import { useStatusStore } from '../features/status/store';
+import { useSyncStore } from '../features/sync/store';
 
 /**
  * Every push (and the link state) is routed to its store here and nowhere else, so
@@ -30,6 +31,7 @@ export function wirePushes(): () => void {
       // The core logs the call on the contact's history before it pushes the end.
       if (update.kind === 'ended' && call.card) void directory.refreshContact(call.card.contact.id);
     }),
+    api.on('sync.changed', (status) => useSyncStore.getState().apply(status)),
     api.on('settings.changed', (view) => useSettingsStore.getState().applyView(view)),
     // A tel:/sip: link the OS handed the shell: the number waits in the dial pad for the agent.
     api.on('calls.dialRequested', (request) => useCallsStore.getState().requestDial(request.number)),
@@ -41,6 +43,7 @@ export function wirePushes(): () => void {
         linkWasDown = false;
         void resyncCalls();
         void useAgentStore.getState().load();
+        void useSyncStore.getState().load();
       }
     }),
   ];

@@ -422,4 +422,17 @@ export const en: Messages = {
     title: 'Agent hotkeys',
     readyToggle: 'Ready / not ready',
   },
+  sync: {
+    pending: '{{count}} waiting to sync',
+    progress: 'Sent {{done}}/{{total}}',
+    failed: '{{count}} refused',
+    lastError: 'Last error: {{error}}',
+    activity: {
+      idle: 'Sync idle',
+      sending: 'Syncing to the back office',
+      waiting: 'Back office unavailable; retrying later',
+      not_configured: 'No back office set up; records wait on this PC',
+      stopped: 'Sync stopped',
+    },
+  },
 };

@@ -420,6 +420,19 @@ export const zhCN = {
     title: '座席快捷键',
     readyToggle: '就绪 / 未就绪',
   },
+  sync: {
+    pending: '{{count}} 条待同步',
+    progress: '已发送 {{done}}/{{total}}',
+    failed: '{{count}} 条被拒收',
+    lastError: '最近错误：{{error}}',
+    activity: {
+      idle: '同步空闲',
+      sending: '正在同步到后台',
+      waiting: '后台暂不可用，稍后重试',
+      not_configured: '未配置后台地址，记录在本机等待',
+      stopped: '同步已停止',
+    },
+  },
 };
 
 export type Messages = typeof zhCN;

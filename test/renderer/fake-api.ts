@@ -1,7 +1,7 @@
 import type { ArgsIn, Channel, Push, PushPayload, Result, ZuoxiApi } from '../../main/common/contract';
 import type { CallSummary, ContactCard, ContactSummary, Interaction, InteractionKind, SettingsView } from '../../main/common/domain';
 import { isZuoxiError, type Reply } from '../../main/common/errors';
-import type { AgentStateSnapshot, WrapUpOptions } from '../../main/common/channels/work';
+import type { AgentStateSnapshot, SyncStatusView, WrapUpOptions } from '../../main/common/channels/work';
 import { installTransport } from '../../renderer/api';
 import { initialAgent, useAgentStore } from '../../renderer/features/agent/store';
 import { initialCalls, useCallsStore } from '../../renderer/features/calls/store';
@@ -10,6 +10,7 @@ import { initialLocale, useLocaleStore } from '../../renderer/features/locale/st
 import { initialNotifications, resetShownNotifications, useNotificationsStore } from '../../renderer/features/notifications/store';
 import { initialSettings, useSettingsStore } from '../../renderer/features/settings/store';
 import { initialStatus, useStatusStore } from '../../renderer/features/status/store';
+import { initialSync, useSyncStore } from '../../renderer/features/sync/store';
 import { i18n } from '../../renderer/i18n';
 
 // What the Electron preload would expose, driven by per-channel handlers. A handler
@@ -66,10 +67,12 @@ export async function freshApi(handlers: FakeHandlers = {}): Promise<FakeZuoxiAp
     'calls.list': () => [],
     'agent.state': () => agentSnapshot(),
     'wrapup.options': () => wrapUpOptions(),
+    'sync.status': () => syncStatus(),
     ...handlers,
   });
   installTransport(fake);
   useAgentStore.setState(initialAgent);
+  useSyncStore.setState(initialSync);
   useDirectoryStore.setState(initialDirectory);
   useCallsStore.setState(initialCalls);
   useStatusStore.setState(initialStatus);
@@ -201,6 +204,22 @@ export function wrapUpOptions(overrides: Partial<WrapUpOptions> = {}): WrapUpOpt
       { code: 'meter', label: '电表故障', labelEn: 'Meter fault' },
     ],
     wrapUp: { enabled: true, autoReadyAfterSeconds: null, dispositionRequired: true },
+    ...overrides,
+  };
+}
+
+/** The outbox as sync.status reports it: empty and idle unless told otherwise. */
+export function syncStatus(overrides: Partial<SyncStatusView> = {}): SyncStatusView {
+  return {
+    activity: 'idle',
+    pending: 0,
+    sending: 0,
+    failed: 0,
+    lastError: null,
+    lastErrorAt: null,
+    lastSuccessAt: null,
+    nextAttemptAt: null,
+    progress: { done: 0, total: 0 },
     ...overrides,
   };
 }

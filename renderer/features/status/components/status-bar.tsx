@@ -3,6 +3,7 @@ import { AgentControls } from '../../agent/components/agent-controls';
 import { NotificationPermission } from '../../notifications/components/notification-permission';
 import { LanguageSwitch } from '../../locale/components/language-switch';
 import { useLocaleStore } from '../../locale/store';
+import { SyncBadge } from '../../sync/components/sync-badge';
 import { SettingsButton } from '../../settings/components/settings-button';
 import { useStatusStore } from '../store';
 
@@ -44,6 +45,7 @@ export function StatusBar() {
           {t(`status.agent.${agentState}`)}
         </span>
         <AgentControls />
+        <SyncBadge />
         {/* Only a WebSocket link can drop; while it is up it is not worth the space. */}
         {link !== 'up' && (
           <span className="status-pill" data-testid="status-link" data-state={link ?? 'pending'}>
