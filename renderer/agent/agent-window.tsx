@@ -8,6 +8,7 @@ import { ImportPanel } from '../features/directory/components/import-panel';
 import { useDirectoryStore } from '../features/directory/store';
 import { SettingsPanel } from '../features/settings/components/settings-panel';
 import { StatusBar } from '../features/status/components/status-bar';
+import { WrapUpPanel } from '../features/wrap-up/components/wrap-up-form';
 import { WorkHotkeyLegend } from './work-hotkey-legend';
 
 export function AgentWindow() {
@@ -25,6 +26,7 @@ export function AgentWindow() {
           <ImportPanel />
         </aside>
         <div className="detail">
+          <WrapUpPanel />
           <CallerCard />
           {/* Keyed by contact so each caller's timeline starts at the top with fresh measurements. */}
           {contactId !== null && <HistoryTimeline key={contactId} />}

@@ -433,6 +433,35 @@ export const zhCN = {
       stopped: '同步已停止',
     },
   },
+  wrapUp: {
+    title: '话后处理',
+    disposition: '处理结果',
+    choose: '请选择…',
+    notes: '备注',
+    withOrder: '同时填写工单',
+    save: '保存',
+    saveAgain: '更正并保存',
+    saved: '已保存（第 {{revision}} 版）',
+    savedWithOrder: '已保存（第 {{revision}} 版），工单号 {{order}}',
+    saveFailed: '话后记录未能保存',
+    optionsFailed: '处理结果列表未能读取',
+    dispositionMissing: '须先保存处理结果才能离开话后处理',
+    autoReady: '{{seconds}} 秒后自动就绪',
+    order: {
+      title: '工单',
+      faultType: '故障类型',
+      address: '地址',
+      contactPhone: '联系电话',
+      description: '故障描述',
+    },
+    problem: {
+      required: '必填',
+      unknown_code: '不是本中心的选项',
+      too_short: '内容太短',
+      too_long: '内容太长',
+      invalid_phone: '不是可回拨的电话号码',
+    },
+  },
 };
 
 export type Messages = typeof zhCN;

@@ -11,6 +11,7 @@ import { initialNotifications, resetShownNotifications, useNotificationsStore } 
 import { initialSettings, useSettingsStore } from '../../renderer/features/settings/store';
 import { initialStatus, useStatusStore } from '../../renderer/features/status/store';
 import { initialSync, useSyncStore } from '../../renderer/features/sync/store';
+import { initialWrapUp, useWrapUpStore } from '../../renderer/features/wrap-up/store';
 import { i18n } from '../../renderer/i18n';
 
 // What the Electron preload would expose, driven by per-channel handlers. A handler
@@ -73,6 +74,7 @@ export async function freshApi(handlers: FakeHandlers = {}): Promise<FakeZuoxiAp
   installTransport(fake);
   useAgentStore.setState(initialAgent);
   useSyncStore.setState(initialSync);
+  useWrapUpStore.setState(initialWrapUp);
   useDirectoryStore.setState(initialDirectory);
   useCallsStore.setState(initialCalls);
   useStatusStore.setState(initialStatus);

@@ -1,0 +1,56 @@
+import { create } from 'zustand';
+import type { FieldProblem, SavedWorkOrder, SavedWrapUp, WorkOrderInput } from '../../../main/common/channels/work';
+import { call, toFailure, type Failure } from '../../api';
+import { useAgentStore } from '../agent/store';
+
+export interface WrapUpInput {
+  disposition: string;
+  notes: string;
+  /** null: no work order with this call. */
+  workOrder: WorkOrderInput | null;
+}
+
+export interface WrapUpData {
+  /** The call the problems / saved answer / error below belong to. */
+  callId: string | null;
+  pending: boolean;
+  /** Every field's problem from the last refused save, shown beside the field. */
+  problems: FieldProblem[];
+  saved: { wrapUp: SavedWrapUp; workOrder: SavedWorkOrder | null } | null;
+  error: Failure | null;
+  /** Calls whose form the agent closed after saving. */
+  closed: string[];
+}
+
+export interface WrapUpState extends WrapUpData {
+  save(callId: string, input: WrapUpInput): Promise<boolean>;
+  close(callId: string): void;
+}
+
+export const initialWrapUp: WrapUpData = { callId: null, pending: false, problems: [], saved: null, error: null, closed: [] };
+
+export const useWrapUpStore = create<WrapUpState>()((set, get) => ({
+  ...initialWrapUp,
+
+  save: async (callId, input) => {
+    if (get().pending) return false;
+    const fresh = get().callId !== callId;
+    set({ callId, pending: true, error: null, ...(fresh ? { problems: [], saved: null } : {}) });
+    try {
+      const result = await call('wrapup.save', { callId, disposition: input.disposition, notes: input.notes, workOrder: input.workOrder });
+      if (!result.saved) {
+        set({ pending: false, problems: result.problems });
+        return false;
+      }
+      set({ pending: false, problems: [], saved: { wrapUp: result.wrapUp, workOrder: result.workOrder } });
+      // The disposition is in: the agent may leave wrap-up now.
+      void useAgentStore.getState().refresh();
+      return true;
+    } catch (error) {
+      set({ pending: false, error: toFailure(error) });
+      return false;
+    }
+  },
+
+  close: (callId) => set((state) => ({ closed: [...state.closed, callId], ...(state.callId === callId ? { problems: [], saved: null, error: null } : {}) })),
+}));

@@ -1,0 +1,27 @@
+import { WORK_ORDER_PROBLEMS, SyncStatusSchema } from '../../../main/common/channels/work';
+import { LOCALES } from '../../../main/common/domain';
+import { resources } from '../../../renderer/i18n';
+
+type Tree = { [key: string]: string | Tree };
+
+function has(tree: Tree, path: string): boolean {
+  let node: string | Tree | undefined = tree;
+  for (const part of path.split('.')) {
+    if (typeof node !== 'object') return false;
+    node = node[part];
+  }
+  return typeof node === 'string' && node.trim().length > 0;
+}
+
+describe('the agent’s-day words', () => {
+  it('name every work-order problem code and sync activity, in both languages', () => {
+    const expected = [
+      ...WORK_ORDER_PROBLEMS.map((code) => `wrapUp.problem.${code}`),
+      ...SyncStatusSchema.shape.activity.options.map((activity) => `sync.activity.${activity}`),
+    ];
+    for (const locale of LOCALES) {
+      const tree = resources[locale].translation as unknown as Tree;
+      for (const key of expected) expect([locale, key, has(tree, key)]).toEqual([locale, key, true]);
+    }
+  });
+});
