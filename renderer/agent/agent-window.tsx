@@ -1,4 +1,6 @@
 import { useTranslation } from 'react-i18next';
+import { CallbacksPanel } from '../features/callbacks/components/callbacks-panel';
+import { ReminderToasts } from '../features/callbacks/components/reminder-toasts';
 import { CallBar } from '../features/calls/components/call-bar';
 import { DialPad } from '../features/calls/components/dial-pad';
 import { CallerCard } from '../features/directory/components/caller-card';
@@ -23,6 +25,7 @@ export function AgentWindow() {
         <aside className="sidebar">
           <ContactSearch />
           <DialPad />
+          <CallbacksPanel />
           <ImportPanel />
         </aside>
         <div className="detail">
@@ -33,6 +36,7 @@ export function AgentWindow() {
         </div>
       </main>
       <SettingsPanel />
+      <ReminderToasts />
     </div>
   );
 }

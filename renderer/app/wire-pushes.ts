@@ -1,5 +1,6 @@
 import { api } from '../api';
 import { useAgentStore } from '../features/agent/store';
+import { useCallbacksStore } from '../features/callbacks/store';
 import { useCallsStore } from '../features/calls/store';
 import { useDirectoryStore } from '../features/directory/store';
 import { useNotificationsStore } from '../features/notifications/store';
@@ -31,6 +32,8 @@ export function wirePushes(): () => void {
       // The core logs the call on the contact's history before it pushes the end.
       if (update.kind === 'ended' && call.card) void directory.refreshContact(call.card.contact.id);
     }),
+    api.on('callbacks.changed', (callback) => useCallbacksStore.getState().apply(callback)),
+    api.on('callbacks.reminder', (reminder) => useCallbacksStore.getState().applyReminder(reminder)),
     api.on('sync.changed', (status) => useSyncStore.getState().apply(status)),
     api.on('settings.changed', (view) => useSettingsStore.getState().applyView(view)),
     // A tel:/sip: link the OS handed the shell: the number waits in the dial pad for the agent.
@@ -44,6 +47,7 @@ export function wirePushes(): () => void {
         void resyncCalls();
         void useAgentStore.getState().load();
         void useSyncStore.getState().load();
+        void useCallbacksStore.getState().load();
       }
     }),
   ];

@@ -1,9 +1,11 @@
 import type { ArgsIn, Channel, Push, PushPayload, Result, ZuoxiApi } from '../../main/common/contract';
 import type { CallSummary, ContactCard, ContactSummary, Interaction, InteractionKind, SettingsView } from '../../main/common/domain';
 import { isZuoxiError, type Reply } from '../../main/common/errors';
+import type { Callback } from '../../main/common/channels/callbacks';
 import type { AgentStateSnapshot, SyncStatusView, WrapUpOptions } from '../../main/common/channels/work';
 import { installTransport } from '../../renderer/api';
 import { initialAgent, useAgentStore } from '../../renderer/features/agent/store';
+import { initialCallbacks, useCallbacksStore } from '../../renderer/features/callbacks/store';
 import { initialCalls, useCallsStore } from '../../renderer/features/calls/store';
 import { initialDirectory, useDirectoryStore } from '../../renderer/features/directory/store';
 import { initialLocale, useLocaleStore } from '../../renderer/features/locale/store';
@@ -69,11 +71,13 @@ export async function freshApi(handlers: FakeHandlers = {}): Promise<FakeZuoxiAp
     'agent.state': () => agentSnapshot(),
     'wrapup.options': () => wrapUpOptions(),
     'sync.status': () => syncStatus(),
+    'callbacks.list': () => [],
     ...handlers,
   });
   installTransport(fake);
   useAgentStore.setState(initialAgent);
   useSyncStore.setState(initialSync);
+  useCallbacksStore.setState(initialCallbacks);
   useWrapUpStore.setState(initialWrapUp);
   useDirectoryStore.setState(initialDirectory);
   useCallsStore.setState(initialCalls);
@@ -222,6 +226,32 @@ export function syncStatus(overrides: Partial<SyncStatusView> = {}): SyncStatusV
     lastSuccessAt: null,
     nextAttemptAt: null,
     progress: { done: 0, total: 0 },
+    ...overrides,
+  };
+}
+
+/** An open callback as callbacks.list gives it: due in an hour unless told otherwise. */
+export function callbackItem(id: number, overrides: Partial<Callback> = {}): Callback {
+  const due = new Date(Date.now() + 60 * 60_000).toISOString();
+  return {
+    id,
+    contactId: null,
+    number: `+861380013800${id % 10}`,
+    subject: `回访 ${id}`,
+    source: 'work_order',
+    sourceRef: String(id),
+    createdAt: new Date(Date.now() - 60_000).toISOString(),
+    deadlineAt: due,
+    dueAt: due,
+    status: 'open',
+    overdue: false,
+    attempts: 0,
+    lastAttemptAt: null,
+    lastSipOutcome: null,
+    lastSipDetail: null,
+    resolution: null,
+    resolvedAt: null,
+    callInProgress: null,
     ...overrides,
   };
 }
