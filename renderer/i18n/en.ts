@@ -485,6 +485,16 @@ export const en: Messages = {
     note: 'Note',
     saveOutcome: 'Save outcome',
     hotkeyHint: '{{key}}: call the next due callback',
+    new: {
+      open: 'New callback',
+      number: 'Number to call back',
+      subject: 'What it is about',
+      due: 'When (empty: the center’s default)',
+      save: 'Create callback',
+      created: 'Callback created',
+      failed: 'The callback was not created',
+      promise: 'Promise the customer a callback',
+    },
     reminder: {
       title: 'Callback due: {{who}}',
       dueIn: 'Due in {{minutes}} min',

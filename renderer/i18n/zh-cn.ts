@@ -483,6 +483,16 @@ export const zhCN = {
     note: '备注',
     saveOutcome: '保存结果',
     hotkeyHint: '{{key}}：拨打下一条到期回访',
+    new: {
+      open: '新建回访',
+      number: '回访号码',
+      subject: '回访事由',
+      due: '回访时间（留空按中心默认）',
+      save: '创建回访',
+      created: '回访已创建',
+      failed: '回访未能创建',
+      promise: '答应客户回电',
+    },
     reminder: {
       title: '回访提醒：{{who}}',
       dueIn: '{{minutes}} 分钟后到期',

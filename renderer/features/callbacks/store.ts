@@ -21,6 +21,8 @@ export interface CallbacksData {
   actions: Record<number, CallbackAction>;
   /** In-app reminders not yet dismissed, newest last; one per callback. */
   toasts: ReminderToast[];
+  /** The last callbacks.create that was refused (a number that is no number). */
+  createError: Failure | null;
 }
 
 export interface CallbacksState extends CallbacksData {
@@ -31,10 +33,11 @@ export interface CallbacksState extends CallbacksData {
   applyReminder(reminder: CallbackReminder): void;
   dismissToast(id: number): void;
   call(id: number): Promise<boolean>;
+  create(input: { number: string; subject: string; dueAt: string | null; fromCallId: string | null }): Promise<boolean>;
   resolve(id: number, outcome: CallbackAgentOutcome, note: string): Promise<boolean>;
 }
 
-export const initialCallbacks: CallbacksData = { items: [], loaded: false, loadError: null, actions: {}, toasts: [] };
+export const initialCallbacks: CallbacksData = { items: [], loaded: false, loadError: null, actions: {}, toasts: [], createError: null };
 
 const byDue = (a: Callback, b: Callback) => Date.parse(a.dueAt) - Date.parse(b.dueAt) || a.id - b.id;
 
@@ -84,6 +87,18 @@ export const useCallbacksStore = create<CallbacksState>()((set, get) => {
         return true;
       } catch (error) {
         setAction(id, { pending: null, error: toFailure(error) });
+        return false;
+      }
+    },
+
+    create: async (input) => {
+      set({ createError: null });
+      try {
+        const callback = await call('callbacks.create', { number: input.number, subject: input.subject, dueAt: input.dueAt, fromCallId: input.fromCallId });
+        set((state) => ({ items: upsert(state.items, callback) }));
+        return true;
+      } catch (error) {
+        set({ createError: toFailure(error) });
         return false;
       }
     },

@@ -121,6 +121,39 @@ describe('the callbacks list', () => {
   });
 });
 
+describe('a callback by hand', () => {
+  it('is created through callbacks.create (default due when left empty) and joins the list', async () => {
+    const fake = await renderWindow({
+      'callbacks.create': ({ number, subject }) => callbackItem(9, { number, subject: subject ?? '', source: 'manual' }),
+    });
+    const user = userEvent.setup();
+    await user.click(screen.getByTestId('callback-new-open'));
+    expect(screen.getByTestId('callback-new-save')).toBeDisabled();
+    await user.type(screen.getByTestId('callback-new-number'), ' 13800138000 ');
+    await user.type(screen.getByTestId('callback-new-subject'), '确认电表更换');
+    await user.click(screen.getByTestId('callback-new-save'));
+    expect(fake.argsOf('callbacks.create')).toEqual([{ number: '13800138000', subject: '确认电表更换', dueAt: null, fromCallId: null }]);
+    await waitFor(() => expect(screen.getAllByTestId('callback-row').map((r) => r.getAttribute('data-id'))).toEqual(['9']));
+    expect(screen.queryByTestId('callback-new-form')).toBeNull();
+  });
+
+  it('passes the chosen time as ISO and shows a refusal translated', async () => {
+    const fake = await renderWindow({
+      'callbacks.create': () => {
+        throw new ZuoxiError('invalid_input', 'not a phone number');
+      },
+    });
+    const user = userEvent.setup();
+    await user.click(screen.getByTestId('callback-new-open'));
+    await user.type(screen.getByTestId('callback-new-number'), 'abc');
+    fireEvent.change(screen.getByTestId('callback-new-due'), { target: { value: '2026-12-01T09:30' } });
+    await user.click(screen.getByTestId('callback-new-save'));
+    expect(fake.argsOf('callbacks.create')[0]).toMatchObject({ number: 'abc', dueAt: new Date('2026-12-01T09:30').toISOString() });
+    expect(await screen.findByTestId('callback-new-error')).toHaveAttribute('data-code', 'invalid_input');
+    expect(screen.getByTestId('callback-new-form')).toBeInTheDocument();
+  });
+});
+
 describe('callback reminders', () => {
   it('show an in-app toast from callbacks.reminder, with Call and Dismiss', async () => {
     const fake = await renderWindow({

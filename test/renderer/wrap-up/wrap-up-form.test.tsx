@@ -6,7 +6,7 @@ import { AgentWindow } from '../../../renderer/agent/agent-window';
 import { wirePushes } from '../../../renderer/app/wire-pushes';
 import { useAgentStore } from '../../../renderer/features/agent/store';
 import { i18n } from '../../../renderer/i18n';
-import { agentSnapshot, callSummary, freshApi, wrapUpOptions, type FakeHandlers } from '../fake-api';
+import { agentSnapshot, callbackItem, callSummary, freshApi, wrapUpOptions, type FakeHandlers } from '../fake-api';
 
 let unwire: (() => void) | undefined;
 afterEach(() => {
@@ -121,6 +121,26 @@ describe('the wrap-up form', () => {
     act(() => fake.emit('calls.changed', callSummary('c10')));
     act(() => fake.emit('calls.changed', callSummary('c10', { state: 'ended', endAt: new Date().toISOString(), outcome: 'missed', endCause: 'remote_hangup' })));
     await waitFor(() => expect(screen.queryByTestId('wrapup-form')).toBeNull());
+  });
+
+  it('promises the caller a callback from the wrap-up, tied to the call, with the caller’s number filled in', async () => {
+    const fake = await freshApi({
+      'agent.state': () => agentSnapshot({ state: 'ready' }),
+      'callbacks.create': ({ number, subject }) => callbackItem(3, { number, subject: subject ?? '', source: 'wrap_up', sourceRef: 'c9' }),
+    });
+    unwire = wirePushes();
+    render(<AgentWindow />);
+    await waitFor(() => expect(useAgentStore.getState().options).not.toBeNull());
+    const answerAt = new Date(Date.now() - 60_000).toISOString();
+    act(() => fake.emit('calls.changed', callSummary('c9', { state: 'ended', answerAt, endAt: new Date().toISOString(), outcome: 'answered', endCause: 'remote_hangup' })));
+    const user = userEvent.setup();
+    await user.click(await screen.findByTestId('wrapup-promise-callback'));
+    const form = screen.getByTestId('wrapup-callback-form');
+    expect(form.querySelector('[data-testid="callback-new-number"]')).toHaveValue('+8613800138000');
+    await user.type(form.querySelector<HTMLInputElement>('[data-testid="callback-new-subject"]')!, '明早回电确认');
+    await user.click(form.querySelector<HTMLButtonElement>('[data-testid="callback-new-save"]')!);
+    expect(fake.argsOf('callbacks.create')).toEqual([{ number: '+8613800138000', subject: '明早回电确认', dueAt: null, fromCallId: 'c9' }]);
+    expect(await screen.findByTestId('callback-new-created')).toHaveTextContent('回访已创建');
   });
 
   it('counts down to the automatic return to ready', async () => {

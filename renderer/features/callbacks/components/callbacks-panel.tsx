@@ -5,6 +5,7 @@ import { ErrorNote } from '../../../ui/error-note';
 import { useNow } from '../../calls/use-now';
 import { CALLBACK_HOTKEYS, useCallbackHotkeys } from '../hotkeys';
 import { callbackTitle, useCallbacksStore } from '../store';
+import { NewCallbackForm } from './new-callback-form';
 
 /** The due list: open callbacks soonest first, overdue and due-in badges, Call and the outcome form. */
 export function CallbacksPanel() {
@@ -14,6 +15,7 @@ export function CallbacksPanel() {
   const loadError = useCallbacksStore((s) => s.loadError);
   const load = useCallbacksStore((s) => s.load);
   const now = useNow(30_000);
+  const [adding, setAdding] = useState(false);
   useCallbackHotkeys();
   useEffect(() => void load(), [load]);
   const overdue = items.filter((item) => isOverdue(item, now)).length;
@@ -32,7 +34,11 @@ export function CallbacksPanel() {
             {t('callbacks.overdueCount', { count: overdue })}
           </span>
         )}
+        <button type="button" className="link-button" data-testid="callback-new-open" aria-expanded={adding} onClick={() => setAdding(!adding)}>
+          {t('callbacks.new.open')}
+        </button>
       </h2>
+      {adding && <NewCallbackForm onDone={() => setAdding(false)} />}
       {loadError && <ErrorNote failure={loadError} context={t('callbacks.loadFailed')} onRetry={() => void load()} testId="callbacks-load-error" />}
       {loaded && items.length === 0 && (
         <p className="muted" data-testid="callbacks-empty">

@@ -5,6 +5,8 @@ import type { Locale } from '../../../../main/common/domain';
 import { ErrorNote } from '../../../ui/error-note';
 import { useNow } from '../../calls/use-now';
 import { codeLabel, useAgentStore } from '../../agent/store';
+import { NewCallbackForm } from '../../callbacks/components/new-callback-form';
+import { useCallsStore } from '../../calls/store';
 import { useWrapUpStore } from '../store';
 import { useWrapUpCallId } from '../use-wrap-up-call';
 
@@ -41,6 +43,9 @@ function WrapUpForm({ callId }: { callId: string }) {
   const [address, setAddress] = useState('');
   const [contactPhone, setContactPhone] = useState('');
   const [description, setDescription] = useState('');
+  const [promising, setPromising] = useState(false);
+  const lastEnded = useCallsStore((s) => s.lastEnded);
+  const callerNumber = lastEnded?.id === callId ? (lastEnded.remote.e164 ?? lastEnded.remote.number ?? '') : '';
 
   const required = options?.wrapUp.dispositionRequired ?? false;
   const inWrapUp = snapshot?.state === 'wrap_up' && snapshot.callId === callId;
@@ -126,6 +131,11 @@ function WrapUpForm({ callId }: { callId: string }) {
           )}
         </div>
       </form>
+      <label className="wrap-up-toggle">
+        <input type="checkbox" data-testid="wrapup-promise-callback" checked={promising} onChange={(e) => setPromising(e.target.checked)} />
+        {t('callbacks.new.promise')}
+      </label>
+      {promising && <NewCallbackForm fromCallId={callId} initialNumber={callerNumber} testId="wrapup-callback-form" />}
     </section>
   );
 }
