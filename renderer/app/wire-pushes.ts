@@ -7,6 +7,7 @@ import { useNotificationsStore } from '../features/notifications/store';
 import { useSettingsStore } from '../features/settings/store';
 import { useStatusStore } from '../features/status/store';
 import { useSyncStore } from '../features/sync/store';
+import { useWrapUpStore } from '../features/wrap-up/store';
 
 /**
  * Every push (and the link state) is routed to its store here and nowhere else, so
@@ -31,6 +32,8 @@ export function wirePushes(): () => void {
       else if (update.pop === 'update') void directory.applyCallCard(call);
       // The core logs the call on the contact's history before it pushes the end.
       if (update.kind === 'ended' && call.card) void directory.refreshContact(call.card.contact.id);
+      // An answered customer call that ended gets its wrap-up form.
+      if (update.kind === 'ended') useWrapUpStore.getState().noteEnded(call);
     }),
     api.on('callbacks.changed', (callback) => useCallbacksStore.getState().apply(callback)),
     api.on('callbacks.reminder', (reminder) => useCallbacksStore.getState().applyReminder(reminder)),

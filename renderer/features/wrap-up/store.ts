@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { FieldProblem, SavedWorkOrder, SavedWrapUp, WorkOrderInput } from '../../../main/common/channels/work';
+import type { CallSummary } from '../../../main/common/domain';
 import { call, toFailure, type Failure } from '../../api';
 import { useAgentStore } from '../agent/store';
 
@@ -18,16 +19,23 @@ export interface WrapUpData {
   problems: FieldProblem[];
   saved: { wrapUp: SavedWrapUp; workOrder: SavedWorkOrder | null } | null;
   error: Failure | null;
-  /** Calls whose form the agent closed after saving. */
+  /** Calls whose form the agent closed. */
   closed: string[];
+  /**
+   * The last customer call that was answered and ended, with its number: its form stays
+   * until the agent closes it, even when the next call rings (centres without a wrap-up state).
+   */
+  ended: { callId: string; number: string } | null;
 }
 
 export interface WrapUpState extends WrapUpData {
   save(callId: string, input: WrapUpInput): Promise<boolean>;
   close(callId: string): void;
+  /** A calls.changed push for a call that ended. */
+  noteEnded(call: CallSummary): void;
 }
 
-export const initialWrapUp: WrapUpData = { callId: null, pending: false, problems: [], saved: null, error: null, closed: [] };
+export const initialWrapUp: WrapUpData = { callId: null, pending: false, problems: [], saved: null, error: null, closed: [], ended: null };
 
 export const useWrapUpStore = create<WrapUpState>()((set, get) => ({
   ...initialWrapUp,
@@ -50,6 +58,12 @@ export const useWrapUpStore = create<WrapUpState>()((set, get) => ({
       set({ pending: false, error: toFailure(error) });
       return false;
     }
+  },
+
+  noteEnded: (call) => {
+    // A consult call is a colleague; an unanswered call has nothing to wrap up.
+    if (call.consultFor !== null || call.answerAt === null) return;
+    set({ ended: { callId: call.id, number: call.remote.withheld ? '' : (call.remote.e164 ?? call.remote.number ?? '') } });
   },
 
   close: (callId) => set((state) => ({ closed: [...state.closed, callId], ...(state.callId === callId ? { problems: [], saved: null, error: null } : {}) })),

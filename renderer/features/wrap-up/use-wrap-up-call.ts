@@ -1,5 +1,4 @@
 import { useAgentStore } from '../agent/store';
-import { useCallsStore } from '../calls/store';
 import { useWrapUpStore } from './store';
 
 /**
@@ -9,8 +8,8 @@ import { useWrapUpStore } from './store';
  */
 export function useWrapUpCallId(): string | null {
   const snapshot = useAgentStore((s) => s.snapshot);
-  const lastEnded = useCallsStore((s) => s.lastEnded);
+  const ended = useWrapUpStore((s) => s.ended);
   const closed = useWrapUpStore((s) => s.closed);
-  const candidate = snapshot?.state === 'wrap_up' && snapshot.callId ? snapshot.callId : lastEnded?.answerAt ? lastEnded.id : null;
+  const candidate = snapshot?.state === 'wrap_up' && snapshot.callId ? snapshot.callId : (ended?.callId ?? null);
   return candidate !== null && !closed.includes(candidate) ? candidate : null;
 }

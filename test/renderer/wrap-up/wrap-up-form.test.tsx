@@ -107,7 +107,7 @@ describe('the wrap-up form', () => {
     expect(screen.getByTestId('wrapup-problem-contactPhone')).toHaveTextContent('Not a phone number that can be called back');
   });
 
-  it('shows after an answered call ends even without a wrap-up state, and not for one that was never answered', async () => {
+  it('shows after an answered call ends even without a wrap-up state (the agent may close it), and not for one that was never answered', async () => {
     const fake = await freshApi({ 'agent.state': () => agentSnapshot({ state: 'ready' }), 'wrapup.options': () => wrapUpOptions({ wrapUp: { enabled: false, autoReadyAfterSeconds: null, dispositionRequired: false } }) });
     unwire = wirePushes();
     render(<AgentWindow />);
@@ -118,9 +118,12 @@ describe('the wrap-up form', () => {
     expect(await screen.findByTestId('wrapup-form')).toHaveAttribute('data-call-id', 'c9');
     expect(screen.getByTestId('wrapup-disposition')).not.toBeRequired();
 
+    // The next call rings and is missed: the answered call's form stays until the agent closes it.
     act(() => fake.emit('calls.changed', callSummary('c10')));
     act(() => fake.emit('calls.changed', callSummary('c10', { state: 'ended', endAt: new Date().toISOString(), outcome: 'missed', endCause: 'remote_hangup' })));
-    await waitFor(() => expect(screen.queryByTestId('wrapup-form')).toBeNull());
+    expect(screen.getByTestId('wrapup-form')).toHaveAttribute('data-call-id', 'c9');
+    await userEvent.setup().click(screen.getByTestId('wrapup-close'));
+    expect(screen.queryByTestId('wrapup-form')).toBeNull();
   });
 
   it('promises the caller a callback from the wrap-up, tied to the call, with the caller’s number filled in', async () => {

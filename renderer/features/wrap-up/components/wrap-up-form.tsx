@@ -6,7 +6,6 @@ import { ErrorNote } from '../../../ui/error-note';
 import { useNow } from '../../calls/use-now';
 import { codeLabel, useAgentStore } from '../../agent/store';
 import { NewCallbackForm } from '../../callbacks/components/new-callback-form';
-import { useCallsStore } from '../../calls/store';
 import { useWrapUpStore } from '../store';
 import { useWrapUpCallId } from '../use-wrap-up-call';
 
@@ -44,8 +43,8 @@ function WrapUpForm({ callId }: { callId: string }) {
   const [contactPhone, setContactPhone] = useState('');
   const [description, setDescription] = useState('');
   const [promising, setPromising] = useState(false);
-  const lastEnded = useCallsStore((s) => s.lastEnded);
-  const callerNumber = lastEnded?.id === callId ? (lastEnded.remote.e164 ?? lastEnded.remote.number ?? '') : '';
+  const ended = useWrapUpStore((s) => s.ended);
+  const callerNumber = ended?.callId === callId ? ended.number : '';
 
   const required = options?.wrapUp.dispositionRequired ?? false;
   const inWrapUp = snapshot?.state === 'wrap_up' && snapshot.callId === callId;
@@ -120,14 +119,15 @@ function WrapUpForm({ callId }: { callId: string }) {
             {saved ? t('wrapUp.saveAgain') : t('wrapUp.save')}
           </button>
           {saved && (
-            <>
-              <span className="wrap-up-saved" role="status" data-testid="wrapup-saved" data-revision={saved.wrapUp.revision}>
-                {saved.workOrder ? t('wrapUp.savedWithOrder', { revision: saved.wrapUp.revision, order: saved.workOrder.id }) : t('wrapUp.saved', { revision: saved.wrapUp.revision })}
-              </span>
-              <button type="button" className="link-button" data-testid="wrapup-close" onClick={() => close(callId)}>
-                {t('common.dismiss')}
-              </button>
-            </>
+            <span className="wrap-up-saved" role="status" data-testid="wrapup-saved" data-revision={saved.wrapUp.revision}>
+              {saved.workOrder ? t('wrapUp.savedWithOrder', { revision: saved.wrapUp.revision, order: saved.workOrder.id }) : t('wrapUp.saved', { revision: saved.wrapUp.revision })}
+            </span>
+          )}
+          {/* In wrap-up the core decides when the agent may leave; otherwise the agent may skip a form nobody requires. */}
+          {(saved || !inWrapUp) && (
+            <button type="button" className="link-button" data-testid="wrapup-close" onClick={() => close(callId)}>
+              {t('common.dismiss')}
+            </button>
           )}
         </div>
       </form>
