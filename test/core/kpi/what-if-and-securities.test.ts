@@ -1,5 +1,7 @@
 import { applyChange, moreAnsweredCalls, scoreMonth, whatIf } from '../../../main/core/kpi/engine';
+import { loadProfile } from '../../../main/core/kpi/profile';
 import { customerServiceProfile, securitiesSalesProfile } from '../../../main/core/kpi/profiles';
+import customerServiceJson from '../../../main/core/kpi/profiles/customer-service.json';
 import { monthOf } from './month-facts';
 
 describe('whatIf', () => {
@@ -56,5 +58,34 @@ describe('securities-sales profile (probation)', () => {
     const rest: Record<string, number> = { ...passing };
     delete rest.probationMonth4ClientAssets;
     expect(scoreMonth(securitiesSalesProfile, monthOf(rest)).overall).toBe(0);
+  });
+});
+
+describe('profile edits rescore with no code change', () => {
+  const edit = (change: (json: { metrics: { id: string; scoring: Record<string, unknown> }[]; combination: { weights: Record<string, number> } }) => void) => {
+    const json = structuredClone(customerServiceJson) as Parameters<typeof change>[0];
+    change(json);
+    return loadProfile(json);
+  };
+  const month = monthOf({ trainingsAttended: 5, trainingsRequired: 8, examScore: 70 });
+
+  it('metric 14 read the other way (score = 100 × A + band) is a one-field edit', () => {
+    const raw = edit((json) => {
+      const training = json.metrics.find((m) => m.id === 'training-attendance');
+      if (training) training.scoring.base = 'raw';
+    });
+    // 5 / 8 = 62.5 %: under 70, not under 60 → −10; standard reading 90, raw reading 62.5 − 10 = 52.5.
+    const score = (profile: typeof customerServiceProfile) => scoreMonth(profile, month).metrics.find((m) => m.id === 'training-attendance')?.score;
+    expect([score(customerServiceProfile), score(raw)]).toEqual([90, 52.5]);
+  });
+
+  it('a weight edit changes the overall', () => {
+    // Equal weights, all 18 at standard but 14 (90) and 15 (95): 80 + (−10 − 5) / 17 (metric 1 has no N1) = 79.12.
+    expect(scoreMonth(customerServiceProfile, month).overall).toBe(79.12);
+    const heavier = edit((json) => {
+      json.combination.weights['monthly-exam'] = 3;
+    });
+    // 80 + (−10 − 3 × 5) / 19 = 78.68
+    expect(scoreMonth(heavier, month).overall).toBe(78.68);
   });
 });
