@@ -95,7 +95,7 @@ export class LookupChain {
   async lookup(raw: string, onUpdate?: LookupUpdate): Promise<ChainLookup> {
     const started = performance.now();
     const settings = this.options.settings();
-    const normalized = this.options.normalizer.normalize(raw);
+    const normalized = this.options.normalizer.normalizeForLookup(raw);
     const e164 = normalized?.e164 ?? null;
     const configured = this.connectors(settings);
     // The other forms cost a second parse; a directory without connectors never needs them.

@@ -47,6 +47,20 @@ export class PhoneNumberNormalizer {
     return this.normalize(raw)?.e164 ?? null;
   }
 
+  /**
+   * For looking a caller up: a mainland mobile number in its everyday forms becomes the
+   * same E.164 key `normalize` gives (a test holds the two together) without a
+   * libphonenumber parse, which is most of the screen-pop's own cost; any other form
+   * takes the full path. Storing always goes through `normalize`.
+   */
+  normalizeForLookup(raw: string): NormalizedNumber | null {
+    if (this.defaultRegion === 'CN') {
+      const mobile = CN_MOBILE.exec(dialableText(raw) ?? '')?.[1];
+      if (mobile) return { e164: `+86${mobile}`, nationalNumber: mobile };
+    }
+    return this.normalize(raw);
+  }
+
   private parse(candidate: string): NormalizedNumber | null {
     // libphonenumber copes with 0086…/86… for China, but not in every region's
     // metadata (and not for every default region), so when the national reading is not
@@ -92,6 +106,8 @@ function dialableText(raw: string): string | null {
   return digitCount === 0 || digitCount > MAX_DIGITS ? null : text;
 }
 
+// +86 / 0086 / 86 (typed without its +), then 1 and ten digits: mainland mobile numbers.
+const CN_MOBILE = /^(?:\+86|0086|86)?(1[3-9]\d{9})$/;
 const WIDE = /[\uFF01-\uFF5E\u3000]/;
 const NON_DIGITS = /\D/g;
 const PUNCTUATED_DIGITS = /^\+?[\d\s\-()./]+$/;

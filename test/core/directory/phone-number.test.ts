@@ -70,6 +70,42 @@ describe('PhoneNumberNormalizer', () => {
   });
 });
 
+describe('PhoneNumberNormalizer.normalizeForLookup', () => {
+  const normalizer = new PhoneNumberNormalizer();
+  const samples = [
+    '+86 138 0013 8000',
+    '13800138000',
+    '008613800138000',
+    '86-138-0013-8000',
+    '<sip:+8613800138000@pbx>',
+    '１３８００１３８０００',
+    '010-6552 9988',
+    '+852 2123 4567',
+    'sip:8001@pbx',
+    'not a number',
+  ];
+
+  it.each(samples)('gives %s the same key as the validating path whenever that path accepts it', (raw) => {
+    const full = normalizer.normalize(raw);
+    if (full) expect(normalizer.normalizeForLookup(raw)).toEqual(full);
+    else expect(normalizer.normalizeForLookup(raw)?.e164 ?? null).not.toBe('+8613800138000');
+  });
+
+  it('agrees with the validating path on every mainland mobile prefix, in every everyday form', () => {
+    for (let prefix = 130; prefix <= 199; prefix += 1) {
+      const national = `${prefix}${String(prefix * 7919).padStart(8, '0').slice(-8)}`;
+      for (const raw of [national, `+86${national}`, `0086${national}`, `86-${national}`]) {
+        expect(normalizer.normalizeForLookup(raw)).toEqual(normalizer.normalize(raw));
+      }
+    }
+  });
+
+  it('leaves other regions to the validating path', () => {
+    const hk = new PhoneNumberNormalizer({ defaultRegion: 'HK' });
+    expect(hk.normalizeForLookup('13800138000')).toEqual(hk.normalize('13800138000'));
+  });
+});
+
 describe('LruCache', () => {
   it('evicts the least recently used entry when full', () => {
     const cache = new LruCache<string, number>(2);
