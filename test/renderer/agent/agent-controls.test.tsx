@@ -23,8 +23,12 @@ async function renderWindow(fake: FakeZuoxiApi) {
   return fake;
 }
 
-function emitState(fake: FakeZuoxiApi, agentState: 'ready' | 'not_ready' | 'logged_out' | 'wrap_up' | 'on_call', agentStateReason: string | null, agentStateSince: string) {
-  act(() => fake.emit('status.changed', { connection: 'online', connectionDetail: null, agentState, agentStateReason, agentStateSince }));
+/** A status push; awaited so the agent.state re-read it causes settles inside act. */
+async function emitState(fake: FakeZuoxiApi, agentState: 'ready' | 'not_ready' | 'logged_out' | 'wrap_up' | 'on_call', agentStateReason: string | null, agentStateSince: string) {
+  await act(async () => {
+    fake.emit('status.changed', { connection: 'online', connectionDetail: null, agentState, agentStateReason, agentStateSince });
+    await Promise.resolve();
+  });
 }
 
 describe('the agent state buttons', () => {
@@ -37,7 +41,7 @@ describe('the agent state buttons', () => {
 
     await user.click(screen.getByTestId('agent-ready'));
     expect(fake.argsOf('agent.setState')).toEqual([{ state: 'ready' }]);
-    emitState(fake, 'ready', null, new Date().toISOString());
+    await emitState(fake, 'ready', null, new Date().toISOString());
     expect(screen.getByTestId('agent-ready')).toBeDisabled();
 
     await user.click(screen.getByTestId('agent-not-ready'));
@@ -49,7 +53,7 @@ describe('the agent state buttons', () => {
     expect(fake.argsOf('agent.setState').at(-1)).toEqual({ state: 'not_ready', reason: 'lunch' });
     expect(screen.queryByTestId('agent-reason-menu')).toBeNull();
 
-    emitState(fake, 'not_ready', 'lunch', new Date().toISOString());
+    await emitState(fake, 'not_ready', 'lunch', new Date().toISOString());
     expect(screen.getByTestId('status-agent-state')).toHaveTextContent('未就绪');
     expect(screen.getByTestId('agent-reason')).toHaveTextContent('午餐');
     await act(() => i18n.changeLanguage('en'));
@@ -63,13 +67,13 @@ describe('the agent state buttons', () => {
     jest.useFakeTimers({ now: Date.parse('2026-11-30T09:00:00.000Z'), doNotFake: ['queueMicrotask', 'nextTick'] });
     const fake = await freshApi();
     await renderWindow(fake);
-    emitState(fake, 'ready', null, '2026-11-30T08:58:55.000Z');
+    await emitState(fake, 'ready', null, '2026-11-30T08:58:55.000Z');
     act(() => jest.advanceTimersByTime(1000));
     expect(screen.getByTestId('agent-timer')).toHaveTextContent('1:06');
     act(() => jest.advanceTimersByTime(60_000));
     expect(screen.getByTestId('agent-timer')).toHaveTextContent('2:06');
     // A new state starts its own count.
-    emitState(fake, 'not_ready', 'break', '2026-11-30T09:01:01.000Z');
+    await emitState(fake, 'not_ready', 'break', '2026-11-30T09:01:01.000Z');
     act(() => jest.advanceTimersByTime(1000));
     expect(screen.getByTestId('agent-timer')).toHaveTextContent('0:01');
   });
