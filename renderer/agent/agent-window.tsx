@@ -3,6 +3,7 @@ import { CallbacksPanel } from '../features/callbacks/components/callbacks-panel
 import { ReminderToasts } from '../features/callbacks/components/reminder-toasts';
 import { CallBar } from '../features/calls/components/call-bar';
 import { DialPad } from '../features/calls/components/dial-pad';
+import { ScriptPanel } from '../features/scripts/components/script-panel';
 import { CallerCard } from '../features/directory/components/caller-card';
 import { ContactSearch } from '../features/directory/components/contact-search';
 import { HistoryTimeline } from '../features/directory/components/history-timeline';
@@ -30,6 +31,7 @@ export function AgentWindow() {
         </aside>
         <div className="detail">
           <WrapUpPanel />
+          <ScriptPanel />
           <CallerCard />
           {/* Keyed by contact so each caller's timeline starts at the top with fresh measurements. */}
           {contactId !== null && <HistoryTimeline key={contactId} />}

@@ -521,4 +521,18 @@ export const en: Messages = {
       unknown: 'Unknown result',
     },
   },
+  scripts: {
+    title: 'Script',
+    none: 'No script for this line',
+    path: 'Path taken',
+    said: 'Said',
+    failed: 'The script step failed',
+    outcome: 'Outcome: {{outcome}}',
+    answers: 'The customer’s answer',
+    continue: 'Continue',
+    repeat: 'Say it again',
+    back: 'Back one step',
+    objections: 'Objection handling',
+    closeSnippet: 'Close',
+  },
 };

@@ -519,6 +519,20 @@ export const zhCN = {
       unknown: '结果不明',
     },
   },
+  scripts: {
+    title: '话术',
+    none: '此线路没有话术',
+    path: '已走路径',
+    said: '已说',
+    failed: '话术操作失败',
+    outcome: '结果：{{outcome}}',
+    answers: '客户的回答',
+    continue: '继续',
+    repeat: '请再说一遍',
+    back: '返回上一步',
+    objections: '异议处理',
+    closeSnippet: '收起',
+  },
 };
 
 export type Messages = typeof zhCN;

@@ -1,6 +1,6 @@
 import type { ArgsIn, Channel, Push, PushPayload, Result, ZuoxiApi } from '../../main/common/contract';
 import type { CallSummary, ContactCard, ContactSummary, Interaction, InteractionKind, SettingsView } from '../../main/common/domain';
-import { isZuoxiError, type Reply } from '../../main/common/errors';
+import { isZuoxiError, ZuoxiError, type Reply } from '../../main/common/errors';
 import type { Callback } from '../../main/common/channels/callbacks';
 import type { AgentStateSnapshot, SyncStatusView, WrapUpOptions } from '../../main/common/channels/work';
 import { installTransport } from '../../renderer/api';
@@ -13,6 +13,7 @@ import { initialNotifications, resetShownNotifications, useNotificationsStore } 
 import { initialSettings, useSettingsStore } from '../../renderer/features/settings/store';
 import { initialStatus, useStatusStore } from '../../renderer/features/status/store';
 import { initialSync, useSyncStore } from '../../renderer/features/sync/store';
+import { initialScripts, useScriptsStore } from '../../renderer/features/scripts/store';
 import { initialWrapUp, useWrapUpStore } from '../../renderer/features/wrap-up/store';
 import { i18n } from '../../renderer/i18n';
 
@@ -72,6 +73,10 @@ export async function freshApi(handlers: FakeHandlers = {}): Promise<FakeZuoxiAp
     'wrapup.options': () => wrapUpOptions(),
     'sync.status': () => syncStatus(),
     'callbacks.list': () => [],
+    // No script for any line unless the test says otherwise.
+    'scripts.start': () => {
+      throw new ZuoxiError('not_found', 'no script is chosen by this number');
+    },
     ...handlers,
   });
   installTransport(fake);
@@ -79,6 +84,7 @@ export async function freshApi(handlers: FakeHandlers = {}): Promise<FakeZuoxiAp
   useSyncStore.setState(initialSync);
   useCallbacksStore.setState(initialCallbacks);
   useWrapUpStore.setState(initialWrapUp);
+  useScriptsStore.setState(initialScripts);
   useDirectoryStore.setState(initialDirectory);
   useCallsStore.setState(initialCalls);
   useStatusStore.setState(initialStatus);
