@@ -38,8 +38,8 @@ export interface Session {
   close(): Promise<void>;
 }
 
-/** What a scenario adds to the workstation: SIP settings, the secret provider, call timers. */
-export type SessionOptions = Pick<WorkstationOptions, 'settings' | 'secrets' | 'calls'>;
+/** What a scenario adds to the workstation: SIP settings, the secret provider, call timers, the work services' clock. */
+export type SessionOptions = Pick<WorkstationOptions, 'settings' | 'secrets' | 'calls' | 'workClock'>;
 
 export async function openSession(locale: 'zh-CN' | 'en' = 'zh-CN', options: SessionOptions = {}): Promise<Session> {
   requirePeers();

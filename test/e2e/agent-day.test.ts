@@ -1,0 +1,199 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import type { Callback } from '../../main/common/channels/callbacks';
+import { SipAccountSchema } from '../../main/core/config/settings';
+import { MemorySecretProvider } from '../../main/core/secrets';
+import { Baresip, Kamailio } from '../peers';
+import { openSession, ROOT, screenshot, type Session } from './support/harness';
+import { ShiftClock } from './support/shift-clock';
+
+jest.setTimeout(120_000);
+
+// The agent's day, one whole call (issue 5, "Done when"): kamailio is the PBX, a baresip
+// the customer's phone (answers by itself) and another the agent's desk phone; the
+// renderer runs in real Chromium through the headless host. The work services run on a
+// clock the test can jump forward, so "the reminder before a callback due in 24 h" fires
+// in milliseconds while SIP keeps real time.
+
+const DOMAIN = 'zuoxi.test';
+const AGENT = { user: '8001', password: 'agent-E2e-pw!' };
+const CUSTOMER = { user: '13800138000', password: 'customer-pw' };
+const HOUR = 3_600_000;
+
+let kamailio: Kamailio;
+let desk: Baresip;
+let customer: Baresip;
+let session: Session;
+let clock: ShiftClock;
+
+beforeAll(async () => {
+  kamailio = await Kamailio.start({ domain: DOMAIN, users: { [AGENT.user]: AGENT.password, [CUSTOMER.user]: CUSTOMER.password } });
+  try {
+    desk = await Baresip.start({ name: 'desk', user: 'desk', autoAnswer: true, toneHz: 1000 });
+    customer = await Baresip.start({ name: 'customer', user: CUSTOMER.user, password: CUSTOMER.password, registrar: kamailio, autoAnswer: true, toneHz: 440 });
+    clock = new ShiftClock();
+    session = await openSession('zh-CN', {
+      secrets: new MemorySecretProvider({ 'sip.password': AGENT.password }),
+      settings: {
+        sipAccount: SipAccountSchema.parse({ registrar: kamailio.uri, domain: DOMAIN, user: AGENT.user, displayName: '李明', registerExpires: 60 }),
+        sipEdge: { mode: 'embedded', host: '127.0.0.1', udpPort: 0, tcpPort: 0 },
+        deskPhoneUri: desk.uri,
+        wrapUp: { enabled: true, autoReadyAfterSeconds: null, dispositionRequired: true },
+        callbacks: { maxAttempts: 3, retrySpacingMinutes: [30], reminderLeadMinutes: 15, workOrderDueHours: 24, defaultDueHours: 24, dialFormat: 'domestic' },
+      },
+      workClock: clock,
+      calls: { edgeTimers: { t1: 100, t2: 400, t4: 500 }, backoff: { initialMs: 500, maxMs: 2000 } },
+    });
+    await session.workstation.directory.saveContact(null, { name: '王芳', company: '华南物流', numbers: [{ label: 'mobile', raw: '138 0013 8000' }], tier: 'gold' });
+    // The 报修热线 script as the center wrote it, claiming this agent's line (8001) as well as 95598.
+    const text = fs.readFileSync(path.join(ROOT, 'test/fixtures/scripts/repair-hotline.yaml'), 'utf8').replace('numbers: ["95598"', 'numbers: ["8001", "95598"');
+    const imported = await session.workstation.router.dispatch('scripts.import', { fileName: '报修热线.yaml', text });
+    expect(imported).toMatchObject({ ok: true, value: { ok: true, script: { id: 'repair-hotline', chosenBy: { numbers: expect.arrayContaining(['8001', '95598']) } } } });
+    await session.page.waitForSelector('[data-testid="status-bar"][data-link="up"]');
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+});
+
+async function stopAll(): Promise<void> {
+  await session?.close().catch(() => undefined);
+  clock?.stop();
+  await Promise.all([desk?.dispose(), customer?.dispose()].map((stopping) => stopping?.catch(() => undefined)));
+  await kamailio?.dispose().catch(() => undefined);
+}
+
+afterAll(stopAll);
+
+afterEach(() => {
+  expect(session.pageErrors).toEqual([]);
+  expect(session.dialogs).toEqual([]);
+});
+
+async function waitForRow(page: Page, state: string): Promise<void> {
+  await page.waitForSelector(`[data-testid="call-row"][data-state="${state}"]`, { timeout: 15_000 });
+}
+
+const stepId = (page: Page) => page.getByTestId('script-step').getAttribute('data-step-id');
+
+async function waitForStep(page: Page, id: string): Promise<void> {
+  await page.waitForSelector(`[data-testid="script-step"][data-step-id="${id}"]`, { timeout: 10_000 });
+}
+
+async function openCallbacks(): Promise<Callback[]> {
+  const listed = await session.workstation.router.dispatch('callbacks.list', {});
+  if (!listed.ok) throw new Error(`callbacks.list refused: ${listed.code}`);
+  return listed.value as Callback[];
+}
+
+test('ring → pop → answer → script branches → hang up → wrap-up with a work order → callback due in 24 h → reminder → click-to-call reaches the customer → outcome recorded', async () => {
+  const { page, workstation } = session;
+  await page.waitForSelector('[data-testid="status-connection"][data-state="online"]', { timeout: 15_000 });
+  await page.waitForSelector('[data-testid="agent-controls"][data-state="ready"]', { timeout: 10_000 });
+
+  // Ring and pop.
+  await customer.dial(`sip:${AGENT.user}@${DOMAIN}`);
+  await waitForRow(page, 'ringing');
+  await page.getByTestId('caller-card-name').waitFor();
+  expect(await page.getByTestId('caller-card-name').innerText()).toBe('王芳');
+
+  // Answer: the desk phone is bridged and the line's script starts, filled from the CRM card and the agent.
+  await page.getByTestId('call-answer').click();
+  await waitForRow(page, 'active');
+  await customer.waitForEvent('CALL_ESTABLISHED');
+  await waitForStep(page, 'greet');
+  const greeting = await page.getByTestId('script-text').innerText();
+  expect(greeting).toBe('您好，王芳，这里是供电服务热线，我是李明，很高兴为您服务。');
+  const callId = (await page.getByTestId('script-panel').getAttribute('data-call-id'))!;
+
+  // Follow the branches: continue, 是的, then 停电.
+  await page.getByTestId('script-continue').click();
+  await waitForStep(page, 'confirm-address');
+  await page.getByTestId('script-option').filter({ hasText: '是的' }).click();
+  await waitForStep(page, 'fault-type');
+  await page.getByTestId('script-objection').filter({ hasText: '客户不满意' }).click();
+  expect(await page.getByTestId('script-snippet').innerText()).toContain('非常理解您的心情，王芳反映的问题');
+  await page.getByTestId('script-option').filter({ hasText: '停电' }).click();
+  await waitForStep(page, 'outage-scope');
+  expect(await page.getByTestId('script-text').innerText()).toBe('是只有您家停电，还是整栋楼或整个小区都停电了？');
+  expect(await page.getByTestId('script-crumb').allInnerTexts()).toEqual(['已说', '是的', '停电']);
+  expect(await page.getByTestId('script-option').allInnerTexts()).toEqual(['只有我家', '整栋楼或小区']);
+  await screenshot(page, '08-script-zh-CN');
+
+  // Hang up from the UI: wrap-up, with the disposition required before leaving it.
+  await page.getByTestId('call-hangup').click();
+  await customer.waitForEvent('CALL_CLOSED');
+  await page.waitForSelector(`[data-testid="wrapup-form"][data-call-id="${callId}"]`, { timeout: 10_000 });
+  await page.waitForSelector('[data-testid="agent-controls"][data-state="wrap_up"]');
+  await page.getByTestId('wrapup-disposition-missing').waitFor();
+  expect(await page.getByTestId('script-panel').count()).toBe(0);
+
+  await page.getByTestId('wrapup-disposition').selectOption('repair');
+  await page.getByTestId('wrapup-notes').fill('整栋楼停电，客户不满意');
+  await page.getByTestId('wrapup-with-order').check();
+  await page.getByTestId('wrapup-fault-type').selectOption('outage');
+  await page.getByTestId('wrapup-address').fill('广州市天河区体育西路 1 号 3 栋');
+  await page.getByTestId('wrapup-contact-phone').fill('138 0013 8000');
+  await page.getByTestId('wrapup-description').fill('整栋楼停电，空气开关未跳闸');
+  await screenshot(page, '09-wrap-up-zh-CN');
+  const savedAt = clock.now();
+  await page.getByTestId('wrapup-save').click();
+  await page.getByTestId('wrapup-saved').waitFor({ timeout: 10_000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid="wrapup-disposition-missing"]') === null);
+
+  // The repair work order's callback: due 24 h after the order, in the list.
+  await page.waitForSelector('[data-testid="callback-row"]', { timeout: 10_000 });
+  const [callback] = await openCallbacks();
+  expect(callback).toMatchObject({ number: '+8613800138000', status: 'open', attempts: 0 });
+  expect(Math.abs(Date.parse(callback!.dueAt) - (savedAt + 24 * HOUR))).toBeLessThan(60_000);
+  const row = page.locator(`[data-testid="callback-row"][data-id="${callback!.id}"]`);
+  expect(await row.getByTestId('callback-due').getAttribute('title')).toBe(callback!.dueAt);
+  expect(await row.getByTestId('callback-due').innerText()).toMatch(/24/);
+
+  // The agent goes back to ready (the disposition is saved, so they may).
+  await page.getByTestId('agent-ready').click();
+  await page.waitForSelector('[data-testid="agent-controls"][data-state="ready"]');
+
+  // A day passes on the work clock, up to 10 minutes before the due time: the reminder (15 min lead) fires.
+  clock.jump(24 * HOUR - 10 * 60_000);
+  const toast = page.locator(`[data-testid="callback-toast"][data-id="${callback!.id}"]`);
+  await toast.waitFor({ timeout: 10_000 });
+
+  await page.getByTestId('language-switch').selectOption('en');
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
+  await screenshot(page, '10-callbacks-en');
+
+  // Click Call on the callback: the desk phone, then the customer's phone rings and answers by itself.
+  customer.forgetEvents();
+  await row.getByTestId('callback-call').click();
+  // Auto-answer: baresip reports the INVITE it took as an established call (no CALL_INCOMING).
+  await customer.waitForEvent('CALL_ESTABLISHED', undefined, 15_000);
+  expect(customer.count('CALL_ESTABLISHED')).toBe(1);
+  await waitForRow(page, 'active');
+  const dialled = await openCallbacks();
+  expect(dialled[0]).toMatchObject({ id: callback!.id, attempts: 1 });
+  expect(dialled[0]!.callInProgress).not.toBeNull();
+  expect(await page.getByTestId('call-caller-name').innerText()).toBe('王芳');
+
+  await page.getByTestId('call-hangup').click();
+  await customer.waitForEvent('CALL_CLOSED');
+  await page.waitForSelector('[data-testid="call-bar-idle"]', { timeout: 15_000 });
+  await row.getByTestId('callback-last-outcome').waitFor({ timeout: 10_000 });
+  expect(await row.getByTestId('callback-last-outcome').innerText()).toBe('Answered');
+
+  // The agent's own outcome of the attempt.
+  await row.getByTestId('callback-resolve-open').click();
+  await row.getByTestId('callback-outcome').selectOption('reached_resolved');
+  await row.getByTestId('callback-resolve-save').click();
+  await page.waitForFunction(
+    (id) => document.querySelector(`[data-testid="callback-row"][data-id="${id}"] [data-testid="callback-resolve-form"]`) === null,
+    callback!.id,
+    { timeout: 10_000 },
+  );
+  const attempts = await workstation.router.dispatch('callbacks.attempts', { id: callback!.id });
+  expect(attempts).toMatchObject({ ok: true, value: [{ sipOutcome: 'answered' }] });
+  const done = (await openCallbacks()).find((c) => c.id === callback!.id);
+  expect(done).toMatchObject({ status: 'done', resolution: 'reached_resolved' });
+  expect(await stepId(page).catch(() => null)).toBeNull();
+});
