@@ -141,6 +141,14 @@ test('ring → pop → answer → script branches → hang up → wrap-up with a
   await page.getByTestId('wrapup-save').click();
   await page.getByTestId('wrapup-saved').waitFor({ timeout: 10_000 });
   await page.waitForFunction(() => document.querySelector('[data-testid="wrapup-disposition-missing"]') === null);
+  // The path the agent took through the script is saved with the call's wrap-up.
+  const wrapUp = await workstation.db.get<{ disposition: string; script_path: string | null }>('SELECT disposition, script_path FROM wrap_ups WHERE call_id = ?', [callId]);
+  expect(wrapUp?.disposition).toBe('repair');
+  const scriptPath = JSON.parse(wrapUp?.script_path ?? 'null') as { scriptId: string; steps: string[]; answers: Array<{ label: string }>; entries: Array<{ kind: string }> };
+  expect(scriptPath.scriptId).toBe('repair-hotline');
+  expect(scriptPath.steps).toEqual(['greet', 'confirm-address', 'fault-type', 'outage-scope']);
+  expect(scriptPath.answers.map((a) => a.label)).toEqual(['是的', '停电']);
+  expect(scriptPath.entries.map((e) => e.kind)).toContain('objection');
 
   // The repair work order's callback: due 24 h after the order, in the list.
   await page.waitForSelector('[data-testid="callback-row"]', { timeout: 10_000 });
