@@ -36,6 +36,8 @@ export interface ScriptsState extends ScriptsData {
   back(): Promise<void>;
   objection(snippetId: string): Promise<void>;
   closeSnippet(): void;
+  /** After a failed start: try the call's script again. */
+  retry(): Promise<void>;
 }
 
 export const initialScripts: ScriptsData = { callId: null, step: null, crumbs: [], snippet: null, noScript: false, pending: false, error: null };
@@ -56,24 +58,33 @@ export const useScriptsStore = create<ScriptsState>()((set, get) => {
     }
   };
 
+  const start = async (callId: string) => {
+    set({ pending: true, error: null });
+    try {
+      const step = await call('scripts.start', { callId });
+      if (get().callId === callId) set({ pending: false, step });
+    } catch (error) {
+      if (get().callId !== callId) return;
+      // No script for this line is not a failure: the panel says so quietly.
+      if (error instanceof ApiError && error.code === 'not_found') set({ pending: false, noScript: true });
+      else set({ pending: false, error: toFailure(error) });
+    }
+  };
+
   return {
     ...initialScripts,
 
     follow: async (callId) => {
       if (get().callId === callId) return;
       set({ ...initialScripts, callId });
-      if (!callId) return;
-      set({ pending: true });
-      try {
-        const step = await call('scripts.start', { callId });
-        if (get().callId === callId) set({ pending: false, step });
-      } catch (error) {
-        if (get().callId !== callId) return;
-        // No script for this line is not a failure: the panel says so quietly.
-        if (error instanceof ApiError && error.code === 'not_found') set({ pending: false, noScript: true });
-        else set({ pending: false, error: toFailure(error) });
-      }
+      if (callId) await start(callId);
     },
+
+    retry: async () => {
+      const { callId, step, pending } = get();
+      if (callId && !step && !pending) await start(callId);
+    },
+
 
     answer: (optionId) =>
       move(

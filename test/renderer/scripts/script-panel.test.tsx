@@ -126,6 +126,23 @@ describe('the script panel', () => {
     expect(screen.getByTestId('script-step')).toHaveAttribute('data-step-id', 'greet');
   });
 
+  it('offers to try again when the script could not be started, and starts it on retry', async () => {
+    let fail = true;
+    const fake = await onCall({
+      'scripts.start': () => {
+        if (fail) throw new ZuoxiError('unavailable', 'the core is busy');
+        return greet;
+      },
+    });
+    const note = await screen.findByTestId('script-error');
+    expect(note).toHaveAttribute('data-code', 'unavailable');
+    fail = false;
+    await userEvent.setup().click(within(note).getByRole('button'));
+    await waitFor(() => expect(screen.getByTestId('script-step')).toHaveAttribute('data-step-id', 'greet'));
+    expect(screen.queryByTestId('script-error')).toBeNull();
+    expect(fake.argsOf('scripts.start')).toEqual([{ callId: 'c1' }, { callId: 'c1' }]);
+  });
+
   it('shows the end step’s outcome and leaves when the call ends', async () => {
     const fake = await onCall({ 'scripts.start': () => step('end-dispatched', { type: 'end', text: '再见！', outcome: '已派单', final: true, canGoBack: true }) });
     expect(await screen.findByTestId('script-outcome')).toHaveTextContent('已派单');

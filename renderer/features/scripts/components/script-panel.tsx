@@ -46,7 +46,7 @@ export function ScriptPanel() {
           ))}
         </ol>
       )}
-      {error && <ErrorNote failure={error} context={t('scripts.failed')} testId="script-error" />}
+      {error && <ErrorNote failure={error} context={t('scripts.failed')} onRetry={step ? undefined : () => void useScriptsStore.getState().retry()} testId="script-error" />}
       {step && <StepView step={step} pending={pending} />}
       {snippet && (
         <aside className="script-snippet" data-testid="script-snippet" data-snippet-id={snippet.snippetId}>
@@ -91,12 +91,12 @@ function StepView({ step, pending }: { step: PresentedStep; pending: boolean }) 
           </button>
         )}
         {!step.final && (
-          <button type="button" data-testid="script-repeat" disabled={pending} onClick={() => void store().repeat()}>
+          <button type="button" className="script-secondary" data-testid="script-repeat" disabled={pending} onClick={() => void store().repeat()}>
             {t('scripts.repeat')}
           </button>
         )}
         {step.canGoBack && (
-          <button type="button" data-testid="script-back" disabled={pending} onClick={() => void store().back()}>
+          <button type="button" className="script-secondary" data-testid="script-back" disabled={pending} onClick={() => void store().back()}>
             {t('scripts.back')}
           </button>
         )}
