@@ -75,8 +75,6 @@ async function waitForRow(page: Page, state: string): Promise<void> {
   await page.waitForSelector(`[data-testid="call-row"][data-state="${state}"]`, { timeout: 15_000 });
 }
 
-const stepId = (page: Page) => page.getByTestId('script-step').getAttribute('data-step-id');
-
 async function waitForStep(page: Page, id: string): Promise<void> {
   await page.waitForSelector(`[data-testid="script-step"][data-step-id="${id}"]`, { timeout: 10_000 });
 }
@@ -183,6 +181,9 @@ test('ring → pop → answer → script branches → hang up → wrap-up with a
   expect(dialled[0]).toMatchObject({ id: callback!.id, attempts: 1 });
   expect(dialled[0]!.callInProgress).not.toBeNull();
   expect(await page.getByTestId('call-caller-name').innerText()).toBe('王芳');
+  // The customer's number claims no script: the panel says so quietly.
+  await page.getByTestId('script-none').waitFor();
+  expect(await page.getByTestId('script-none').innerText()).toBe('No script for this line');
 
   await page.getByTestId('call-hangup').click();
   await customer.waitForEvent('CALL_CLOSED');
@@ -203,5 +204,6 @@ test('ring → pop → answer → script branches → hang up → wrap-up with a
   expect(attempts).toMatchObject({ ok: true, value: [{ sipOutcome: 'answered' }] });
   const done = (await openCallbacks()).find((c) => c.id === callback!.id);
   expect(done).toMatchObject({ status: 'done', resolution: 'reached_resolved' });
-  expect(await stepId(page).catch(() => null)).toBeNull();
+  // The outbound callback is on no script's line: the panel said so quietly, and is gone with the call.
+  expect(await page.getByTestId('script-panel').count()).toBe(0);
 });
