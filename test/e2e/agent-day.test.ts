@@ -151,7 +151,7 @@ test('ring → pop → answer → script branches → hang up → wrap-up with a
   // The repair work order's callback: due 24 h after the order, in the list.
   await page.waitForSelector('[data-testid="callback-row"]', { timeout: 10_000 });
   const [callback] = await openCallbacks();
-  expect(callback).toMatchObject({ number: '+8613800138000', status: 'open', attempts: 0 });
+  expect(callback).toMatchObject({ number: '+8613800138000', source: 'work_order', status: 'open', attempts: 0 });
   expect(Math.abs(Date.parse(callback!.dueAt) - (savedAt + 24 * HOUR))).toBeLessThan(60_000);
   const row = page.locator(`[data-testid="callback-row"][data-id="${callback!.id}"]`);
   expect(await row.getByTestId('callback-due').getAttribute('title')).toBe(callback!.dueAt);
@@ -161,6 +161,8 @@ test('ring → pop → answer → script branches → hang up → wrap-up with a
   await page.getByTestId('agent-ready').click();
   await page.waitForSelector('[data-testid="agent-controls"][data-state="ready"]');
 
+  // Nothing is due yet: no reminder.
+  expect(await page.getByTestId('callback-toast').count()).toBe(0);
   // A day passes on the work clock, up to 10 minutes before the due time: the reminder (15 min lead) fires.
   clock.jump(24 * HOUR - 10 * 60_000);
   const toast = page.locator(`[data-testid="callback-toast"][data-id="${callback!.id}"]`);
