@@ -20,6 +20,7 @@ import {
   WorkstationStatusSchema,
 } from './domain';
 import { callbackChannels, callbackPushes } from './channels/callbacks';
+import { kpiChannels } from './channels/kpi';
 import { workChannels, workPushes } from './channels/work';
 import type { PushName } from './constants';
 import type { Reply } from './errors';
@@ -152,6 +153,7 @@ export const channels = {
   'settings.update': channel(z.object({ key: z.string().min(1).max(64), value: z.unknown() }).strict(), SettingUpdateResultSchema),
   ...workChannels,
   ...callbackChannels,
+  ...kpiChannels,
 } as const;
 
 export const pushes = {

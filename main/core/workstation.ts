@@ -25,6 +25,13 @@ import { WrapUpService } from './work/wrap-up/wrap-up-service';
 import { CallbackService } from './work/callbacks/callback-service';
 import { dialStringFor } from './work/callbacks/dial-string';
 import { PhoneNumberNormalizer, type CountryCode } from './directory/phone-number';
+import { ZuoxiError } from '../common/errors';
+import type { KpiChange } from '../common/channels/kpi';
+import { moreAnsweredCalls, scoreMonth, whatIf, type FactChange } from './kpi/engine';
+import { isFactName } from './kpi/facts';
+import { storeFacts } from './kpi/facts/store-facts';
+import { BUILT_IN_PROFILES } from './kpi/profiles';
+import type { KpiProfile } from './kpi/profile';
 
 export interface WorkstationOptions {
   /** Per-user data directory: database, settings, logs. */
@@ -76,6 +83,8 @@ export class Workstation {
   readonly sync: SyncWorker;
   /** Callbacks (回访). The wrap-up module hands it repair work orders through `callbacks.createFromWorkOrder`. */
   readonly callbacks: CallbackService;
+  /** The work clock's now (ms): the KPI month's facts are read as of it. */
+  readonly nowMs: () => number;
 
   private constructor(
     readonly options: WorkstationOptions,
@@ -89,6 +98,7 @@ export class Workstation {
   ) {
     const current = () => this.settings.current;
     const workClock: Clock = options.workClock ?? { ...systemClock, now: () => clock().getTime() };
+    this.nowMs = () => workClock.now();
     this.outbox = new Outbox(db, { now: () => new Date(workClock.now()) });
     this.agentState = new AgentStateService({
       db,
@@ -266,6 +276,36 @@ export class Workstation {
   }
 }
 
+// ---- KPI (issue 6): this seat's agent's month from the store's facts; imported facts are not wired yet,
+// so those metrics score by the profile's unavailable rule.
+
+function kpiProfile(profileId: string | undefined): KpiProfile {
+  const id = profileId ?? 'customer-service';
+  const profile = BUILT_IN_PROFILES.find((p) => p.id === id);
+  if (!profile) throw new ZuoxiError('not_found', `No KPI profile "${id}"`);
+  return profile;
+}
+
+async function kpiMonthFacts(ws: Workstation, month: string) {
+  const nowMs = ws.nowMs();
+  // The center's local month: the machine's offset from UTC at that moment.
+  const utcOffsetMinutes = -new Date(nowMs).getTimezoneOffset();
+  return storeFacts(ws.db, ws.callbacks, { agent: ws.settings.current.sipAccount?.user ?? '', month, utcOffsetMinutes, nowMs });
+}
+
+function kpiFactChange(change: KpiChange): FactChange {
+  const deltas: FactChange = {};
+  const add = (more: FactChange) => {
+    for (const [name, delta] of Object.entries(more) as [keyof FactChange, number][]) deltas[name] = (deltas[name] ?? 0) + delta;
+  };
+  if (change.answeredWithinSeconds) add(moreAnsweredCalls(change.answeredWithinSeconds.calls, change.answeredWithinSeconds.seconds));
+  for (const [name, delta] of Object.entries(change.facts ?? {})) {
+    if (!isFactName(name)) throw new ZuoxiError('invalid_input', `Unknown KPI fact "${name}"`);
+    add({ [name]: delta });
+  }
+  return deltas;
+}
+
 function buildHandlers(ws: Workstation): Handlers {
   return {
     'app.ready': async () => ws.appInfo(),
@@ -324,5 +364,20 @@ function buildHandlers(ws: Workstation): Handlers {
     'callbacks.resolve': ({ id, outcome, note }) => ws.callbacks.resolve(id, outcome, note),
     'callbacks.attempts': ({ id }) => ws.callbacks.attempts(id),
     'callbacks.stats': ({ from, to }) => ws.callbacks.callbackStats(from, to),
+    'kpi.profiles': async () => BUILT_IN_PROFILES.map(({ id, version, names }) => ({ id, version, names })),
+    'kpi.scorecard': async ({ month, profileId }) => scoreMonth(kpiProfile(profileId), await kpiMonthFacts(ws, month)),
+    'kpi.whatIf': async ({ month, profileId, change }) => {
+      const profile = kpiProfile(profileId);
+      const result = whatIf(profile, await kpiMonthFacts(ws, month), kpiFactChange(change));
+      return {
+        overallBefore: result.before.overall,
+        overallAfter: result.after.overall,
+        overallDelta: result.overallDelta,
+        workUnitsBefore: result.before.workUnits,
+        workUnitsAfter: result.after.workUnits,
+        workUnitsDelta: result.workUnitsDelta,
+        metrics: result.metrics,
+      };
+    },
   };
 }

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+// The personal KPI scorecard (issue 6): the engine in main/core/kpi scores this seat's
+// agent's month from the store's facts; facts that live elsewhere and are not imported yet
+// score by the profile's unavailable rule. Spread into `channels` in ../contract.ts.
+
+const channel = <A extends z.ZodType, R extends z.ZodType>(args: A, result: R) => ({ args, result });
+
+/** YYYY-MM, the agent's local calendar month. */
+export const KpiMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month is written YYYY-MM');
+const ProfileId = z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9-]*$/);
+const Names = z.object({ 'zh-CN': z.string(), en: z.string() });
+
+export const KpiProvenanceSchema = z.object({
+  source: z.string(),
+  /** When the number was read or imported (ISO 8601). */
+  importedAt: z.string(),
+  /** What it was read from (a query window, a file and row, a URL). */
+  ref: z.string(),
+});
+
+export const KpiMetricSchema = z.object({
+  id: z.string(),
+  names: Names,
+  unit: z.string(),
+  /** Where the metric's data comes from (call_log, survey, …). */
+  source: z.string(),
+  raw: z.number().nullable(),
+  target: z.number(),
+  /** score − 100 after caps. */
+  points: z.number(),
+  score: z.number().nullable(),
+  capped: z.boolean(),
+  available: z.boolean(),
+  unavailableReason: z.string().optional(),
+  counted: z.boolean(),
+  weight: z.number(),
+  inputs: z.array(z.object({ fact: z.string(), value: z.number(), provenance: KpiProvenanceSchema })),
+});
+export type KpiMetric = z.infer<typeof KpiMetricSchema>;
+
+export const KpiScorecardSchema = z.object({
+  profileId: z.string(),
+  profileVersion: z.number(),
+  agent: z.string(),
+  month: z.string(),
+  metrics: z.array(KpiMetricSchema),
+  overall: z.number(),
+  workUnits: z.number().nullable(),
+  level: z.object({ min: z.number(), names: Names }).nullable(),
+  /** The combination written out with this month's numbers. */
+  formula: z.string(),
+});
+export type KpiScorecard = z.infer<typeof KpiScorecardSchema>;
+
+const Count = z.number().int().min(0).max(100_000);
+
+/** What the agent imagines: more calls answered within some seconds, and/or raw fact deltas. */
+export const KpiChangeSchema = z
+  .object({
+    answeredWithinSeconds: z.object({ calls: Count, seconds: z.number().min(0).max(3600) }).strict().optional(),
+    /** Deltas on named facts (the engine's FACT_REGISTRY); an unknown fact is refused. */
+    facts: z.record(z.string().max(64), z.number().min(-1_000_000).max(1_000_000)).optional(),
+  })
+  .strict();
+export type KpiChange = z.infer<typeof KpiChangeSchema>;
+
+export const KpiWhatIfSchema = z.object({
+  overallBefore: z.number(),
+  overallAfter: z.number(),
+  overallDelta: z.number(),
+  workUnitsBefore: z.number().nullable(),
+  workUnitsAfter: z.number().nullable(),
+  workUnitsDelta: z.number().nullable(),
+  metrics: z.array(z.object({ id: z.string(), scoreBefore: z.number().nullable(), scoreAfter: z.number().nullable(), delta: z.number() })),
+});
+export type KpiWhatIf = z.infer<typeof KpiWhatIfSchema>;
+
+export const kpiChannels = {
+  /** The month's scorecard for this seat's agent; profileId defaults to customer-service. */
+  'kpi.scorecard': channel(z.object({ month: KpiMonth, profileId: ProfileId.optional() }).strict(), KpiScorecardSchema),
+  /** The same month scored again with the change applied: the deltas, by the same engine. */
+  'kpi.whatIf': channel(z.object({ month: KpiMonth, profileId: ProfileId.optional(), change: KpiChangeSchema }).strict(), KpiWhatIfSchema),
+  /** The built-in profiles. */
+  'kpi.profiles': channel(z.object({}).strict(), z.array(z.object({ id: z.string(), version: z.number(), names: Names }))),
+} as const;
