@@ -7,6 +7,7 @@ import { ScriptPanel } from '../features/scripts/components/script-panel';
 import { CallerCard } from '../features/directory/components/caller-card';
 import { ContactSearch } from '../features/directory/components/contact-search';
 import { HistoryTimeline } from '../features/directory/components/history-timeline';
+import { KpiButton, KpiPanel } from '../features/kpi/components/kpi-panel';
 import { ImportPanel } from '../features/directory/components/import-panel';
 import { useDirectoryStore } from '../features/directory/store';
 import { SettingsPanel } from '../features/settings/components/settings-panel';
@@ -21,7 +22,11 @@ export function AgentWindow() {
     <div className="agent-window">
       <StatusBar />
       <CallBar />
-      <WorkHotkeyLegend />
+      {/* One grid row: the work hotkeys, and the scorecard's button at its end. */}
+      <div className="work-row">
+        <WorkHotkeyLegend />
+        <KpiButton />
+      </div>
       <main className="workspace" aria-label={t('app.workspace')}>
         <aside className="sidebar">
           <ContactSearch />
@@ -39,6 +44,7 @@ export function AgentWindow() {
       </main>
       <SettingsPanel />
       <ReminderToasts />
+      <KpiPanel />
     </div>
   );
 }

@@ -1,0 +1,103 @@
+import { create } from 'zustand';
+import type { KpiScorecard, KpiWhatIf } from '../../../main/common/channels/kpi';
+import { call, toFailure, type Failure } from '../../api';
+
+/** The agent's local month, YYYY-MM. */
+export function currentMonth(now = new Date()): string {
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`;
+}
+
+export interface KpiWhatIfState {
+  calls: number;
+  seconds: number;
+  pending: boolean;
+  result: KpiWhatIf | null;
+  error: Failure | null;
+}
+
+export interface KpiData {
+  open: boolean;
+  month: string;
+  card: KpiScorecard | null;
+  loading: boolean;
+  error: Failure | null;
+  /** The metric whose inputs and provenance are shown. */
+  selected: string | null;
+  whatIf: KpiWhatIfState;
+}
+
+export interface KpiState extends KpiData {
+  show(): void;
+  hide(): void;
+  setMonth(month: string): Promise<void>;
+  load(): Promise<void>;
+  select(id: string | null): void;
+  setWhatIf(change: Partial<Pick<KpiWhatIfState, 'calls' | 'seconds'>>): void;
+  runWhatIf(): Promise<void>;
+  /** A call ended: the open scorecard of the current month is read again, so today's progress moves. */
+  callEnded(): void;
+}
+
+export const initialKpi: KpiData = {
+  open: false,
+  month: currentMonth(),
+  card: null,
+  loading: false,
+  error: null,
+  selected: null,
+  whatIf: { calls: 10, seconds: 8, pending: false, result: null, error: null },
+};
+
+export const useKpiStore = create<KpiState>()((set, get) => {
+  let generation = 0;
+  return {
+    ...initialKpi,
+
+    show: () => {
+      set({ open: true });
+      void get().load();
+    },
+    hide: () => set({ open: false }),
+
+    setMonth: async (month) => {
+      set((state) => ({ month, selected: null, whatIf: { ...state.whatIf, result: null, error: null } }));
+      await get().load();
+    },
+
+    load: async () => {
+      const mine = ++generation;
+      const { month } = get();
+      set({ loading: true, error: null });
+      try {
+        const card = await call('kpi.scorecard', { month });
+        // A month picked while this one was in flight wins.
+        if (mine === generation) set({ card, loading: false });
+      } catch (error) {
+        if (mine === generation) set({ error: toFailure(error), loading: false });
+      }
+    },
+
+    select: (id) => set((state) => ({ selected: state.selected === id ? null : id })),
+
+    setWhatIf: (change) => set((state) => ({ whatIf: { ...state.whatIf, ...change, result: null, error: null } })),
+
+    runWhatIf: async () => {
+      const { month, whatIf } = get();
+      set({ whatIf: { ...whatIf, pending: true, error: null } });
+      try {
+        const result = await call('kpi.whatIf', { month, change: { answeredWithinSeconds: { calls: whatIf.calls, seconds: whatIf.seconds } } });
+        set((state) => ({ whatIf: { ...state.whatIf, pending: false, result } }));
+      } catch (error) {
+        set((state) => ({ whatIf: { ...state.whatIf, pending: false, error: toFailure(error) } }));
+      }
+    },
+
+    callEnded: () => {
+      const { open, month } = get();
+      if (open && month === currentMonth()) {
+        set((state) => ({ whatIf: { ...state.whatIf, result: null } }));
+        void get().load();
+      }
+    },
+  };
+});

@@ -1,0 +1,129 @@
+import '@testing-library/jest-dom';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import type { KpiMetric, KpiScorecard } from '../../../main/common/channels/kpi';
+import { AgentWindow } from '../../../renderer/agent/agent-window';
+import { currentMonth, initialKpi, useKpiStore } from '../../../renderer/features/kpi/store';
+import { i18n } from '../../../renderer/i18n';
+import { callSummary, freshApi, type FakeHandlers } from '../fake-api';
+
+const provenance = { source: 'call_log', importedAt: '2026-03-15T04:00:00.000Z', ref: 'calls: inbound, ring_at in [a, b)' };
+
+function metric(id: string, overrides: Partial<KpiMetric> = {}): KpiMetric {
+  return { id, names: { 'zh-CN': `指标 ${id}`, en: `Metric ${id}` }, unit: 'percent', source: 'call_log', raw: 90, target: 95, points: -5, score: 95, capped: false, available: true, counted: true, weight: 1, inputs: [], ...overrides };
+}
+
+function card(answered: number, overrides: Partial<KpiScorecard> = {}): KpiScorecard {
+  return {
+    profileId: 'customer-service',
+    profileVersion: 1,
+    agent: '8001',
+    month: currentMonth(),
+    metrics: [
+      metric('calls-answered', { names: { 'zh-CN': '接听量', en: 'Calls answered' }, raw: null, points: 0, score: null, available: false, counted: false, unavailableReason: 'no data for teamMaxAnsweredCalls' }),
+      metric('answer-rate', {
+        names: { 'zh-CN': '接通率', en: 'Answer rate' },
+        raw: (answered * 100) / 4,
+        inputs: [
+          { fact: 'offeredCalls', value: 4, provenance },
+          { fact: 'answeredCalls', value: answered, provenance },
+        ],
+      }),
+      metric('satisfaction', { names: { 'zh-CN': '满意率', en: 'Satisfaction' }, source: 'survey', raw: null, points: 0, score: 100, available: false, counted: true, unavailableReason: 'no data for evaluations' }),
+    ],
+    overall: 70 + answered,
+    workUnits: -450,
+    level: null,
+    formula: 'overall = 80 + … = 73',
+    ...overrides,
+  };
+}
+
+async function renderWindow(handlers: FakeHandlers = {}) {
+  const fake = await freshApi(handlers);
+  useKpiStore.setState({ ...initialKpi, month: currentMonth() });
+  render(<AgentWindow />);
+  return fake;
+}
+
+describe('the KPI scorecard', () => {
+  it('opens from the work row, shows overall, work units and the metrics with their sources; unavailable ones marked', async () => {
+    const fake = await renderWindow({ 'kpi.scorecard': () => card(3) });
+    expect(screen.queryByTestId('kpi-panel')).toBeNull();
+    await userEvent.click(screen.getByTestId('kpi-open'));
+    expect(screen.getByTestId('kpi-open')).toHaveTextContent('我的考核');
+    await waitFor(() => expect(screen.getByTestId('kpi-overall')).toHaveTextContent('73'));
+    expect(fake.argsOf('kpi.scorecard')).toEqual([{ month: currentMonth() }]);
+    expect(screen.getByTestId('kpi-work-units')).toHaveTextContent('-450');
+    const rows = screen.getAllByTestId('kpi-metric');
+    expect(rows.map((r) => r.getAttribute('data-id'))).toEqual(['calls-answered', 'answer-rate', 'satisfaction']);
+    expect(within(rows[1]!).getByTestId('kpi-metric-name')).toHaveTextContent('接通率');
+    expect(within(rows[1]!).getByTestId('kpi-raw')).toHaveTextContent('75%');
+    expect(within(rows[1]!).getByTestId('kpi-target')).toHaveTextContent('95%');
+    expect(within(rows[1]!).getByTestId('kpi-points')).toHaveTextContent('-5');
+    expect(within(rows[1]!).getByTestId('kpi-source')).toHaveTextContent('话务记录');
+    expect(within(rows[0]!).getByTestId('kpi-unavailable')).toHaveTextContent('不计入');
+    expect(within(rows[2]!).getByTestId('kpi-unavailable')).toHaveTextContent('按标准分');
+    expect(within(rows[2]!).getByTestId('kpi-source')).toHaveTextContent('满意度调查');
+    expect(rows[2]).toHaveAttribute('data-available', 'false');
+    await act(() => i18n.changeLanguage('en'));
+    expect(within(screen.getAllByTestId('kpi-metric')[1]!).getByTestId('kpi-metric-name')).toHaveTextContent('Answer rate');
+    expect(within(screen.getAllByTestId('kpi-metric')[1]!).getByTestId('kpi-source')).toHaveTextContent('Call log');
+  });
+
+  it('a click on a metric shows its inputs and where they came from', async () => {
+    await renderWindow({ 'kpi.scorecard': () => card(3) });
+    await userEvent.click(screen.getByTestId('kpi-open'));
+    await waitFor(() => expect(screen.getAllByTestId('kpi-metric')).toHaveLength(3));
+    await userEvent.click(within(screen.getAllByTestId('kpi-metric')[1]!).getByTestId('kpi-metric-name'));
+    const detail = screen.getByTestId('kpi-metric-detail');
+    const inputs = within(detail).getAllByTestId('kpi-input');
+    expect(inputs.map((i) => i.getAttribute('data-fact'))).toEqual(['offeredCalls', 'answeredCalls']);
+    expect(within(inputs[0]!).getByTestId('kpi-provenance')).toHaveTextContent('来自 话务记录');
+    expect(within(inputs[0]!).getByTestId('kpi-provenance')).toHaveTextContent('calls: inbound, ring_at in [a, b)');
+    await userEvent.click(within(screen.getAllByTestId('kpi-metric')[2]!).getByTestId('kpi-metric-name'));
+    expect(screen.getByTestId('kpi-unavailable-reason')).toHaveTextContent('no data for evaluations');
+  });
+
+  it('the what-if asks the core with the agent’s numbers and shows the points it would add', async () => {
+    const fake = await renderWindow({
+      'kpi.scorecard': () => card(3),
+      'kpi.whatIf': () => ({ overallBefore: 73, overallAfter: 74.5, overallDelta: 1.5, workUnitsBefore: -450, workUnitsAfter: -250, workUnitsDelta: 200, metrics: [] }),
+    });
+    await userEvent.click(screen.getByTestId('kpi-open'));
+    await waitFor(() => expect(screen.getByTestId('kpi-what-if')).toBeInTheDocument());
+    await userEvent.clear(screen.getByTestId('kpi-what-if-calls'));
+    await userEvent.type(screen.getByTestId('kpi-what-if-calls'), '12');
+    await userEvent.click(screen.getByTestId('kpi-what-if-run'));
+    await waitFor(() => expect(screen.getByTestId('kpi-what-if-result')).toHaveTextContent('再接 12 个 8 秒内接起的电话 → +1.5 分'));
+    expect(screen.getByTestId('kpi-what-if-result')).toHaveTextContent('工分 +200');
+    expect(fake.argsOf('kpi.whatIf')).toEqual([{ month: currentMonth(), change: { answeredWithinSeconds: { calls: 12, seconds: 8 } } }]);
+  });
+
+  it('reads the month again when a call ends, so today’s progress moves; another month is asked for by the picker', async () => {
+    let answered = 3;
+    const fake = await renderWindow({ 'kpi.scorecard': ({ month }) => card(answered, { month }) });
+    await userEvent.click(screen.getByTestId('kpi-open'));
+    await waitFor(() => expect(screen.getByTestId('kpi-overall')).toHaveTextContent('73'));
+    answered = 4;
+    act(() => fake.emit('calls.changed', callSummary('c1', { state: 'active' })));
+    expect(fake.argsOf('kpi.scorecard')).toHaveLength(1);
+    act(() => fake.emit('calls.changed', callSummary('c1', { state: 'ended' })));
+    await waitFor(() => expect(screen.getByTestId('kpi-overall')).toHaveTextContent('74'));
+    expect(within(screen.getAllByTestId('kpi-metric')[1]!).getByTestId('kpi-raw')).toHaveTextContent('100%');
+    await act(() => useKpiStore.getState().setMonth('2026-01'));
+    expect(fake.argsOf('kpi.scorecard').at(-1)).toEqual({ month: '2026-01' });
+    expect(screen.getByTestId('kpi-month')).toHaveValue('2026-01');
+    // A past month does not move with today's calls.
+    act(() => fake.emit('calls.changed', callSummary('c2', { state: 'ended' })));
+    expect(fake.argsOf('kpi.scorecard')).toHaveLength(3);
+    await userEvent.click(screen.getByTestId('kpi-close'));
+    expect(screen.queryByTestId('kpi-panel')).toBeNull();
+  });
+
+  it('a refused load shows the reason with a retry', async () => {
+    await renderWindow({});
+    await userEvent.click(screen.getByTestId('kpi-open'));
+    await waitFor(() => expect(screen.getByTestId('kpi-load-error')).toBeInTheDocument());
+  });
+});
