@@ -293,6 +293,15 @@ async function kpiMonthFacts(ws: Workstation, month: string) {
   return storeFacts(ws.db, ws.callbacks, { agent: ws.settings.current.sipAccount?.user ?? '', month, utcOffsetMinutes, nowMs });
 }
 
+/** `count` months ending with `month`, oldest first (YYYY-MM). */
+function kpiMonthsUpTo(month: string, count: number): string[] {
+  const [year, monthNumber] = month.split('-').map(Number) as [number, number];
+  return Array.from({ length: count }, (_, i) => {
+    const date = new Date(Date.UTC(year, monthNumber - 1 - (count - 1 - i), 1));
+    return `${date.getUTCFullYear()}-${String(date.getUTCMonth() + 1).padStart(2, '0')}`;
+  });
+}
+
 function kpiFactChange(change: KpiChange): FactChange {
   const deltas: FactChange = {};
   const add = (more: FactChange) => {
@@ -366,6 +375,16 @@ function buildHandlers(ws: Workstation): Handlers {
     'callbacks.stats': ({ from, to }) => ws.callbacks.callbackStats(from, to),
     'kpi.profiles': async () => BUILT_IN_PROFILES.map(({ id, version, names }) => ({ id, version, names })),
     'kpi.scorecard': async ({ month, profileId }) => scoreMonth(kpiProfile(profileId), await kpiMonthFacts(ws, month)),
+    'kpi.trend': async ({ month, months, profileId }) => {
+      const profile = kpiProfile(profileId);
+      const points = [];
+      // Sequential: one connection runs one statement at a time anyway.
+      for (const m of kpiMonthsUpTo(month, months)) {
+        const score = scoreMonth(profile, await kpiMonthFacts(ws, m));
+        points.push({ month: m, overall: score.overall, workUnits: score.workUnits });
+      }
+      return points;
+    },
     'kpi.whatIf': async ({ month, profileId, change }) => {
       const profile = kpiProfile(profileId);
       const result = whatIf(profile, await kpiMonthFacts(ws, month), kpiFactChange(change));

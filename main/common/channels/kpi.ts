@@ -81,6 +81,11 @@ export const kpiChannels = {
   'kpi.scorecard': channel(z.object({ month: KpiMonth, profileId: ProfileId.optional() }).strict(), KpiScorecardSchema),
   /** The same month scored again with the change applied: the deltas, by the same engine. */
   'kpi.whatIf': channel(z.object({ month: KpiMonth, profileId: ProfileId.optional(), change: KpiChangeSchema }).strict(), KpiWhatIfSchema),
+  /** The overall score of `months` months ending with `month` (oldest first), for the trend line. */
+  'kpi.trend': channel(
+    z.object({ month: KpiMonth, months: z.number().int().min(1).max(24).default(6), profileId: ProfileId.optional() }).strict(),
+    z.array(z.object({ month: z.string(), overall: z.number(), workUnits: z.number().nullable() })),
+  ),
   /** The built-in profiles. */
   'kpi.profiles': channel(z.object({}).strict(), z.array(z.object({ id: z.string(), version: z.number(), names: Names }))),
 } as const;

@@ -86,6 +86,19 @@ describe('kpi wiring', () => {
     expect(facts.ok && facts.value.overallDelta).toBeLessThan(0);
   });
 
+  it('kpi.trend scores each month up to the one asked for, oldest first', async () => {
+    await logCall('a@pbx', 3);
+    await logCall('b@pbx', null);
+    const reply = (await workstation.router.dispatch('kpi.trend', { month: '2026-04', months: 3 })) as Ok<{ month: string; overall: number }[]>;
+    if (!reply.ok) throw new Error(JSON.stringify(reply));
+    expect(reply.value.map((p) => p.month)).toEqual(['2026-02', '2026-03', '2026-04']);
+    const march = await scorecard({ month: '2026-03' });
+    expect(march.ok && reply.value[1]?.overall).toBe(march.ok && march.value.overall);
+    expect(reply.value[1]!.overall).not.toBe(reply.value[0]!.overall);
+    const yearEnd = (await workstation.router.dispatch('kpi.trend', { month: '2026-01', months: 2 })) as Ok<{ month: string }[]>;
+    expect(yearEnd.ok && yearEnd.value.map((p) => p.month)).toEqual(['2025-12', '2026-01']);
+  });
+
   it('refuses a bad month, an unknown profile and an unknown fact', async () => {
     expect(await scorecard({ month: '2026-13' })).toMatchObject({ ok: false, code: 'invalid_payload' });
     expect(await scorecard({ month: '2026-03', profileId: 'nobody' })).toMatchObject({ ok: false, code: 'not_found' });
