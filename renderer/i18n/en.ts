@@ -537,6 +537,7 @@ export const en: Messages = {
   },
   kpi: {
     open: 'My KPI',
+    trend: 'Overall, recent months',
     title: 'My KPI',
     month: 'Month',
     close: 'Close',

@@ -535,6 +535,7 @@ export const zhCN = {
   },
   kpi: {
     open: '我的考核',
+    trend: '近几个月综合得分',
     title: '我的考核',
     month: '月份',
     close: '关闭',

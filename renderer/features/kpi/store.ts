@@ -24,7 +24,17 @@ export interface KpiData {
   /** The metric whose inputs and provenance are shown. */
   selected: string | null;
   whatIf: KpiWhatIfState;
+  /** The overall of the last months up to `month`, oldest first; null until read (or when it could not be). */
+  trend: KpiTrendPoint[] | null;
 }
+
+export interface KpiTrendPoint {
+  month: string;
+  overall: number;
+}
+
+/** Months on the trend line. */
+export const TREND_MONTHS = 6;
 
 export interface KpiState extends KpiData {
   show(): void;
@@ -46,6 +56,7 @@ export const initialKpi: KpiData = {
   error: null,
   selected: null,
   whatIf: { calls: 10, seconds: 8, pending: false, result: null, error: null },
+  trend: null,
 };
 
 export const useKpiStore = create<KpiState>()((set, get) => {
@@ -68,6 +79,11 @@ export const useKpiStore = create<KpiState>()((set, get) => {
       const mine = ++generation;
       const { month } = get();
       set({ loading: true, error: null });
+      // The trend is a picture beside the numbers: a failure leaves it out, never the scorecard.
+      call('kpi.trend', { month, months: TREND_MONTHS }).then(
+        (trend) => mine === generation && set({ trend }),
+        () => mine === generation && set({ trend: null }),
+      );
       try {
         const card = await call('kpi.scorecard', { month });
         // A month picked while this one was in flight wins.

@@ -2,6 +2,7 @@ import '@testing-library/jest-dom';
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { KpiMetric, KpiScorecard } from '../../../main/common/channels/kpi';
+import { ZuoxiError } from '../../../main/common/errors';
 import { AgentWindow } from '../../../renderer/agent/agent-window';
 import { currentMonth, initialKpi, useKpiStore } from '../../../renderer/features/kpi/store';
 import { i18n } from '../../../renderer/i18n';
@@ -119,6 +120,27 @@ describe('the KPI scorecard', () => {
     expect(fake.argsOf('kpi.scorecard')).toHaveLength(3);
     await userEvent.click(screen.getByTestId('kpi-close'));
     expect(screen.queryByTestId('kpi-panel')).toBeNull();
+  });
+
+  it('draws the trend of the last months, and the scorecard still shows when the trend is refused', async () => {
+    const fake = await renderWindow({
+      'kpi.scorecard': () => card(3),
+      'kpi.trend': () => [
+        { month: '2026-01', overall: 78, workUnits: -50 },
+        { month: '2026-02', overall: 82.5, workUnits: 0 },
+        { month: '2026-03', overall: 91, workUnits: 50 },
+      ],
+    });
+    await userEvent.click(screen.getByTestId('kpi-open'));
+    await waitFor(() => expect(screen.getAllByTestId('kpi-trend-point')).toHaveLength(3));
+    expect(screen.getAllByTestId('kpi-trend-point').map((p) => p.getAttribute('data-overall'))).toEqual(['78', '82.5', '91']);
+    expect(fake.argsOf('kpi.trend')).toEqual([{ month: currentMonth(), months: 6 }]);
+    fake.handlers['kpi.trend'] = () => {
+      throw new ZuoxiError('internal', 'no');
+    };
+    await act(() => useKpiStore.getState().load());
+    await waitFor(() => expect(screen.queryByTestId('kpi-trend')).toBeNull());
+    expect(screen.getByTestId('kpi-overall')).toHaveTextContent('73');
   });
 
   it('a refused load shows the reason with a retry', async () => {
