@@ -567,7 +567,8 @@ export const en: Messages = {
     whatIf: {
       title: 'What if…',
       calls: 'Answer',
-      seconds: 'more calls, each within seconds',
+      seconds: 'more calls, each within',
+      secondsAfter: 's',
       run: 'Work it out',
       result: 'Answer {{calls}} more calls within {{seconds}} s → {{delta}} points (overall {{after}})',
       workUnits: 'work units {{delta}}',

@@ -565,7 +565,8 @@ export const zhCN = {
     whatIf: {
       title: '如果……',
       calls: '再接',
-      seconds: '个电话，每个在几秒内接起',
+      seconds: '个电话，每个在',
+      secondsAfter: '秒内接起',
       run: '算一算',
       result: '再接 {{calls}} 个 {{seconds}} 秒内接起的电话 → {{delta}} 分（综合 {{after}}）',
       workUnits: '工分 {{delta}}',

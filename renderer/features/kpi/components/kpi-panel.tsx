@@ -102,6 +102,7 @@ function WhatIfBox() {
           data-testid="kpi-what-if-seconds"
           onChange={(e) => setWhatIf({ seconds: Math.max(0, Number(e.target.value) || 0) })}
         />
+        {t('kpi.whatIf.secondsAfter')}
       </label>
       <button type="submit" disabled={whatIf.pending} data-testid="kpi-what-if-run">
         {t('kpi.whatIf.run')}
@@ -220,7 +221,7 @@ export function KpiPanel() {
                       onClick={() => select(metric.id)}
                     >
                       <td>
-                        <button type="button" className="link" data-testid="kpi-metric-name">
+                        <button type="button" className="kpi-metric-name" data-testid="kpi-metric-name">
                           {index + 1}. {metric.names[locale]}
                         </button>
                       </td>
