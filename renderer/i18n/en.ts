@@ -540,6 +540,7 @@ export const en: Messages = {
     trend: 'Overall, recent months',
     title: 'My KPI',
     month: 'Month',
+    profile: 'Scorecard',
     close: 'Close',
     loadFailed: 'The scorecard could not be loaded',
     overall: 'Overall',

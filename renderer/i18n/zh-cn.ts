@@ -538,6 +538,7 @@ export const zhCN = {
     trend: '近几个月综合得分',
     title: '我的考核',
     month: '月份',
+    profile: '考核方案',
     close: '关闭',
     loadFailed: '考核数据读取失败',
     overall: '综合得分',

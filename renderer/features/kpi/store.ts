@@ -18,6 +18,9 @@ export interface KpiWhatIfState {
 export interface KpiData {
   open: boolean;
   month: string;
+  /** The profile scored; null is the core's default (customer-service). */
+  profileId: string | null;
+  profiles: KpiProfileName[];
   card: KpiScorecard | null;
   loading: boolean;
   error: Failure | null;
@@ -26,6 +29,11 @@ export interface KpiData {
   whatIf: KpiWhatIfState;
   /** The overall of the last months up to `month`, oldest first; null until read (or when it could not be). */
   trend: KpiTrendPoint[] | null;
+}
+
+export interface KpiProfileName {
+  id: string;
+  names: { 'zh-CN': string; en: string };
 }
 
 export interface KpiTrendPoint {
@@ -40,6 +48,7 @@ export interface KpiState extends KpiData {
   show(): void;
   hide(): void;
   setMonth(month: string): Promise<void>;
+  setProfile(profileId: string): Promise<void>;
   load(): Promise<void>;
   select(id: string | null): void;
   setWhatIf(change: Partial<Pick<KpiWhatIfState, 'calls' | 'seconds'>>): void;
@@ -51,6 +60,8 @@ export interface KpiState extends KpiData {
 export const initialKpi: KpiData = {
   open: false,
   month: currentMonth(),
+  profileId: null,
+  profiles: [],
   card: null,
   loading: false,
   error: null,
@@ -67,6 +78,8 @@ export const useKpiStore = create<KpiState>()((set, get) => {
     show: () => {
       set({ open: true });
       void get().load();
+      // The picker is a convenience: without the list the default profile still shows.
+      if (get().profiles.length === 0) call('kpi.profiles', {}).then((profiles) => set({ profiles }), () => undefined);
     },
     hide: () => set({ open: false }),
 
@@ -75,17 +88,23 @@ export const useKpiStore = create<KpiState>()((set, get) => {
       await get().load();
     },
 
+    setProfile: async (profileId) => {
+      set((state) => ({ profileId, selected: null, whatIf: { ...state.whatIf, result: null, error: null } }));
+      await get().load();
+    },
+
     load: async () => {
       const mine = ++generation;
-      const { month } = get();
+      const { month, profileId } = get();
+      const profile = profileId === null ? {} : { profileId };
       set({ loading: true, error: null });
       // The trend is a picture beside the numbers: a failure leaves it out, never the scorecard.
-      call('kpi.trend', { month, months: TREND_MONTHS }).then(
+      call('kpi.trend', { month, months: TREND_MONTHS, ...profile }).then(
         (trend) => mine === generation && set({ trend }),
         () => mine === generation && set({ trend: null }),
       );
       try {
-        const card = await call('kpi.scorecard', { month });
+        const card = await call('kpi.scorecard', { month, ...profile });
         // A month picked while this one was in flight wins.
         if (mine === generation) set({ card, loading: false });
       } catch (error) {
@@ -98,10 +117,10 @@ export const useKpiStore = create<KpiState>()((set, get) => {
     setWhatIf: (change) => set((state) => ({ whatIf: { ...state.whatIf, ...change, result: null, error: null } })),
 
     runWhatIf: async () => {
-      const { month, whatIf } = get();
+      const { month, whatIf, profileId } = get();
       set({ whatIf: { ...whatIf, pending: true, error: null } });
       try {
-        const result = await call('kpi.whatIf', { month, change: { answeredWithinSeconds: { calls: whatIf.calls, seconds: whatIf.seconds } } });
+        const result = await call('kpi.whatIf', { month, ...(profileId === null ? {} : { profileId }), change: { answeredWithinSeconds: { calls: whatIf.calls, seconds: whatIf.seconds } } });
         set((state) => ({ whatIf: { ...state.whatIf, pending: false, result } }));
       } catch (error) {
         set((state) => ({ whatIf: { ...state.whatIf, pending: false, error: toFailure(error) } }));

@@ -143,6 +143,25 @@ describe('the KPI scorecard', () => {
     expect(screen.getByTestId('kpi-overall')).toHaveTextContent('73');
   });
 
+  it('another profile is scored when the agent picks it', async () => {
+    const fake = await renderWindow({
+      'kpi.profiles': () => [
+        { id: 'customer-service', version: 1, names: { 'zh-CN': '客服考核', en: 'Customer service' } },
+        { id: 'securities-sales', version: 1, names: { 'zh-CN': '证券营销', en: 'Securities sales' } },
+      ],
+      'kpi.scorecard': ({ profileId }) => card(3, { profileId: profileId ?? 'customer-service', overall: profileId ? 105 : 73 }),
+      'kpi.whatIf': () => ({ overallBefore: 105, overallAfter: 105, overallDelta: 0, workUnitsBefore: null, workUnitsAfter: null, workUnitsDelta: null, metrics: [] }),
+    });
+    await userEvent.click(screen.getByTestId('kpi-open'));
+    await waitFor(() => expect(screen.getByTestId('kpi-profile')).toHaveValue('customer-service'));
+    await userEvent.selectOptions(screen.getByTestId('kpi-profile'), 'securities-sales');
+    await waitFor(() => expect(screen.getByTestId('kpi-overall')).toHaveTextContent('105'));
+    expect(fake.argsOf('kpi.scorecard').at(-1)).toEqual({ month: currentMonth(), profileId: 'securities-sales' });
+    await userEvent.click(screen.getByTestId('kpi-what-if-run'));
+    await waitFor(() => expect(fake.argsOf('kpi.whatIf')).toHaveLength(1));
+    expect(fake.argsOf('kpi.whatIf')[0]).toMatchObject({ profileId: 'securities-sales' });
+  });
+
   it('a refused load shows the reason with a retry', async () => {
     await renderWindow({});
     await userEvent.click(screen.getByTestId('kpi-open'));

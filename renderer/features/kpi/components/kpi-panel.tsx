@@ -154,8 +154,8 @@ export function KpiTrend({ points }: { points: { month: string; overall: number 
 export function KpiPanel() {
   const { t, i18n } = useTranslation();
   const locale: Locale = i18n.language === 'en' ? 'en' : 'zh-CN';
-  const { open, month, card, loading, error, selected, trend } = useKpiStore();
-  const { hide, setMonth, load, select, callEnded } = useKpiStore.getState();
+  const { open, month, card, loading, error, selected, trend, profiles, profileId } = useKpiStore();
+  const { hide, setMonth, setProfile, load, select, callEnded } = useKpiStore.getState();
 
   // Today's progress moves as calls end.
   useEffect(() => {
@@ -175,6 +175,18 @@ export function KpiPanel() {
             {t('kpi.month')}
             <input type="month" value={month} data-testid="kpi-month" onChange={(e) => e.target.value && void setMonth(e.target.value)} />
           </label>
+          {profiles.length > 1 && (
+            <label>
+              {t('kpi.profile')}
+              <select value={profileId ?? card?.profileId ?? profiles[0]?.id} data-testid="kpi-profile" onChange={(e) => void setProfile(e.target.value)}>
+                {profiles.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.names[locale]}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
           <button type="button" className="secondary" data-testid="kpi-close" onClick={hide}>
             {t('kpi.close')}
           </button>
