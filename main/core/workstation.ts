@@ -30,6 +30,7 @@ import type { KpiChange } from '../common/channels/kpi';
 import { moreAnsweredCalls, scoreMonth, whatIf, type FactChange } from './kpi/engine';
 import { isFactName } from './kpi/facts';
 import { storeFacts } from './kpi/facts/store-facts';
+import { monthWindow } from './kpi/facts/month-window';
 import { BUILT_IN_PROFILES } from './kpi/profiles';
 import type { KpiProfile } from './kpi/profile';
 
@@ -384,6 +385,25 @@ function buildHandlers(ws: Workstation): Handlers {
         points.push({ month: m, overall: score.overall, workUnits: score.workUnits });
       }
       return points;
+    },
+    'kpi.calls': async ({ month, limit }) => {
+      // The same rows and window as facts/call-log-facts.ts counts (inbound, ring_at in the local month).
+      const window = monthWindow(month, -new Date(ws.nowMs()).getTimezoneOffset());
+      const where = `FROM calls WHERE ring_at >= ? AND ring_at < ? AND direction = 'inbound'`;
+      const total = await ws.db.get<{ n: number }>(`SELECT COUNT(*) AS n ${where}`, [window.fromIso, window.toIso]);
+      const rows = await ws.db.all<{ call_id: string; ring_at: string; answer_at: string | null }>(
+        `SELECT call_id, ring_at, answer_at ${where} ORDER BY ring_at DESC LIMIT ?`,
+        [window.fromIso, window.toIso, limit],
+      );
+      return {
+        total: total?.n ?? 0,
+        calls: rows.map((row) => ({
+          callId: row.call_id,
+          ringAt: row.ring_at,
+          answered: row.answer_at !== null,
+          secondsToAnswer: row.answer_at === null ? null : Math.round(Date.parse(row.answer_at) - Date.parse(row.ring_at)) / 1000,
+        })),
+      };
     },
     'kpi.whatIf': async ({ month, profileId, change }) => {
       const profile = kpiProfile(profileId);

@@ -86,6 +86,14 @@ export const kpiChannels = {
     z.object({ month: KpiMonth, months: z.number().int().min(1).max(24).default(6), profileId: ProfileId.optional() }).strict(),
     z.array(z.object({ month: z.string(), overall: z.number(), workUnits: z.number().nullable() })),
   ),
+  /** Drill-down of the call-log metrics: the month's inbound calls (newest first) the numbers were counted from. */
+  'kpi.calls': channel(
+    z.object({ month: KpiMonth, limit: z.number().int().min(1).max(500).default(100) }).strict(),
+    z.object({
+      total: z.number().int(),
+      calls: z.array(z.object({ callId: z.string(), ringAt: z.string(), answered: z.boolean(), secondsToAnswer: z.number().nullable() })),
+    }),
+  ),
   /** The built-in profiles. */
   'kpi.profiles': channel(z.object({}).strict(), z.array(z.object({ id: z.string(), version: z.number(), names: Names }))),
 } as const;

@@ -99,6 +99,22 @@ describe('kpi wiring', () => {
     expect(yearEnd.ok && yearEnd.value.map((p) => p.month)).toEqual(['2025-12', '2026-01']);
   });
 
+  it('kpi.calls lists the calls the call-log metrics counted, newest first', async () => {
+    await logCall('a@pbx', 4.5);
+    await logCall('b@pbx', null);
+    const reply = (await workstation.router.dispatch('kpi.calls', { month: '2026-03', limit: 1 })) as Ok<{ total: number; calls: { callId: string; answered: boolean; secondsToAnswer: number | null }[] }>;
+    if (!reply.ok) throw new Error(JSON.stringify(reply));
+    expect(reply.value.total).toBe(2);
+    expect(reply.value.calls).toHaveLength(1);
+    const all = (await workstation.router.dispatch('kpi.calls', { month: '2026-03' })) as Ok<{ calls: { callId: string; answered: boolean; secondsToAnswer: number | null }[] }>;
+    expect(all.ok && all.value.calls.map((c) => [c.answered, c.secondsToAnswer]).sort()).toEqual([
+      [false, null],
+      [true, 4.5],
+    ]);
+    const april = (await workstation.router.dispatch('kpi.calls', { month: '2026-04' })) as Ok<{ total: number }>;
+    expect(april.ok && april.value.total).toBe(0);
+  });
+
   it('refuses a bad month, an unknown profile and an unknown fact', async () => {
     expect(await scorecard({ month: '2026-13' })).toMatchObject({ ok: false, code: 'invalid_payload' });
     expect(await scorecard({ month: '2026-03', profileId: 'nobody' })).toMatchObject({ ok: false, code: 'not_found' });
