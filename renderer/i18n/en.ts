@@ -564,6 +564,13 @@ export const en: Messages = {
     unavailableReason: 'No data: {{reason}}',
     capped: 'Capped',
     noInputs: 'No data for this metric',
+    calls: {
+      show: 'Show these calls',
+      count: '{{shown}} of {{total}} inbound calls',
+      answered: 'answered after {{seconds}} s',
+      missed: 'missed',
+      failed: 'The calls could not be loaded',
+    },
     provenance: 'from {{source}}, read {{at}} ({{ref}})',
     whatIf: {
       title: 'What if…',

@@ -562,6 +562,13 @@ export const zhCN = {
     unavailableReason: '无数据：{{reason}}',
     capped: '已达封顶',
     noInputs: '本指标没有可用数据',
+    calls: {
+      show: '查看这些电话',
+      count: '显示 {{shown}} / 共 {{total}} 个来电',
+      answered: '{{seconds}} 秒接起',
+      missed: '未接',
+      failed: '电话明细读取失败',
+    },
     provenance: '来自 {{source}}，{{at}} 读取（{{ref}}）',
     whatIf: {
       title: '如果……',

@@ -29,7 +29,18 @@ export interface KpiData {
   whatIf: KpiWhatIfState;
   /** The overall of the last months up to `month`, oldest first; null until read (or when it could not be). */
   trend: KpiTrendPoint[] | null;
+  /** The call-log drill-down for `month`: the calls counted; null until asked for. */
+  calls: KpiCalls | null;
+  callsError: Failure | null;
 }
+
+export interface KpiCalls {
+  total: number;
+  calls: { callId: string; ringAt: string; answered: boolean; secondsToAnswer: number | null }[];
+}
+
+/** Calls shown in the drill-down. */
+export const DRILL_DOWN_CALLS = 100;
 
 export interface KpiProfileName {
   id: string;
@@ -51,6 +62,7 @@ export interface KpiState extends KpiData {
   setProfile(profileId: string): Promise<void>;
   load(): Promise<void>;
   select(id: string | null): void;
+  loadCalls(): Promise<void>;
   setWhatIf(change: Partial<Pick<KpiWhatIfState, 'calls' | 'seconds'>>): void;
   runWhatIf(): Promise<void>;
   /** A call ended: the open scorecard of the current month is read again, so today's progress moves. */
@@ -68,6 +80,8 @@ export const initialKpi: KpiData = {
   selected: null,
   whatIf: { calls: 10, seconds: 8, pending: false, result: null, error: null },
   trend: null,
+  calls: null,
+  callsError: null,
 };
 
 export const useKpiStore = create<KpiState>()((set, get) => {
@@ -97,7 +111,7 @@ export const useKpiStore = create<KpiState>()((set, get) => {
       const mine = ++generation;
       const { month, profileId } = get();
       const profile = profileId === null ? {} : { profileId };
-      set({ loading: true, error: null });
+      set({ loading: true, error: null, calls: null, callsError: null });
       // The trend is a picture beside the numbers: a failure leaves it out, never the scorecard.
       call('kpi.trend', { month, months: TREND_MONTHS, ...profile }).then(
         (trend) => mine === generation && set({ trend }),
@@ -109,6 +123,18 @@ export const useKpiStore = create<KpiState>()((set, get) => {
         if (mine === generation) set({ card, loading: false });
       } catch (error) {
         if (mine === generation) set({ error: toFailure(error), loading: false });
+      }
+    },
+
+    loadCalls: async () => {
+      const mine = generation;
+      const { month } = get();
+      set({ callsError: null });
+      try {
+        const calls = await call('kpi.calls', { month, limit: DRILL_DOWN_CALLS });
+        if (mine === generation) set({ calls });
+      } catch (error) {
+        if (mine === generation) set({ callsError: toFailure(error) });
       }
     },
 

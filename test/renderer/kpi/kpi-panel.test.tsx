@@ -73,7 +73,16 @@ describe('the KPI scorecard', () => {
   });
 
   it('a click on a metric shows its inputs and where they came from', async () => {
-    await renderWindow({ 'kpi.scorecard': () => card(3) });
+    await renderWindow({
+      'kpi.scorecard': () => card(3),
+      'kpi.calls': () => ({
+        total: 4,
+        calls: [
+          { callId: 'a@pbx', ringAt: '2026-03-15T04:00:00.000Z', answered: true, secondsToAnswer: 4.5 },
+          { callId: 'b@pbx', ringAt: '2026-03-15T03:00:00.000Z', answered: false, secondsToAnswer: null },
+        ],
+      }),
+    });
     await userEvent.click(screen.getByTestId('kpi-open'));
     await waitFor(() => expect(screen.getAllByTestId('kpi-metric')).toHaveLength(3));
     await userEvent.click(within(screen.getAllByTestId('kpi-metric')[1]!).getByTestId('kpi-metric-name'));
@@ -82,8 +91,15 @@ describe('the KPI scorecard', () => {
     expect(inputs.map((i) => i.getAttribute('data-fact'))).toEqual(['offeredCalls', 'answeredCalls']);
     expect(within(inputs[0]!).getByTestId('kpi-provenance')).toHaveTextContent('来自 话务记录');
     expect(within(inputs[0]!).getByTestId('kpi-provenance')).toHaveTextContent('calls: inbound, ring_at in [a, b)');
+    await userEvent.click(screen.getByTestId('kpi-show-calls'));
+    await waitFor(() => expect(screen.getAllByTestId('kpi-call')).toHaveLength(2));
+    expect(screen.getByTestId('kpi-calls')).toHaveTextContent('显示 2 / 共 4 个来电');
+    expect(screen.getAllByTestId('kpi-call')[0]).toHaveTextContent('4.5 秒接起');
+    expect(screen.getAllByTestId('kpi-call')[1]).toHaveTextContent('未接');
     await userEvent.click(within(screen.getAllByTestId('kpi-metric')[2]!).getByTestId('kpi-metric-name'));
     expect(screen.getByTestId('kpi-unavailable-reason')).toHaveTextContent('no data for evaluations');
+    // Survey facts: no calls to drill into.
+    expect(screen.queryByTestId('kpi-show-calls')).toBeNull();
   });
 
   it('the what-if asks the core with the agent’s numbers and shows the points it would add', async () => {

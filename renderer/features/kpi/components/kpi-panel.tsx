@@ -31,6 +31,32 @@ export function KpiButton() {
   );
 }
 
+function CallsDrillDown({ locale }: { locale: Locale }) {
+  const { t } = useTranslation();
+  const calls = useKpiStore((s) => s.calls);
+  const callsError = useKpiStore((s) => s.callsError);
+  const loadCalls = useKpiStore((s) => s.loadCalls);
+  if (callsError) return <ErrorNote failure={callsError} context={t('kpi.calls.failed')} onRetry={() => void loadCalls()} testId="kpi-calls-error" />;
+  if (!calls)
+    return (
+      <button type="button" className="secondary" data-testid="kpi-show-calls" onClick={() => void loadCalls()}>
+        {t('kpi.calls.show')}
+      </button>
+    );
+  return (
+    <div className="kpi-calls" data-testid="kpi-calls">
+      <p>{t('kpi.calls.count', { shown: calls.calls.length, total: calls.total })}</p>
+      <ul>
+        {calls.calls.map((c) => (
+          <li key={c.callId} data-testid="kpi-call" data-call-id={c.callId} data-answered={c.answered}>
+            {formatDateTime(c.ringAt, locale)} · {c.answered ? t('kpi.calls.answered', { seconds: c.secondsToAnswer ?? 0 }) : t('kpi.calls.missed')}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 function MetricDetail({ metric, locale }: { metric: KpiMetric; locale: Locale }) {
   const { t } = useTranslation();
   return (
@@ -60,6 +86,7 @@ function MetricDetail({ metric, locale }: { metric: KpiMetric; locale: Locale })
             ))}
           </ul>
         )}
+        {metric.source === 'call_log' && metric.inputs.some((i) => i.provenance.source === 'call_log') && <CallsDrillDown locale={locale} />}
       </td>
     </tr>
   );
