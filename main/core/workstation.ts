@@ -25,14 +25,7 @@ import { WrapUpService } from './work/wrap-up/wrap-up-service';
 import { CallbackService } from './work/callbacks/callback-service';
 import { dialStringFor } from './work/callbacks/dial-string';
 import { PhoneNumberNormalizer, type CountryCode } from './directory/phone-number';
-import { ZuoxiError } from '../common/errors';
-import type { KpiChange } from '../common/channels/kpi';
-import { moreAnsweredCalls, scoreMonth, whatIf, type FactChange } from './kpi/engine';
-import { isFactName } from './kpi/facts';
-import { storeFacts } from './kpi/facts/store-facts';
-import { monthWindow } from './kpi/facts/month-window';
-import { BUILT_IN_PROFILES } from './kpi/profiles';
-import type { KpiProfile } from './kpi/profile';
+import { KpiService } from './kpi/kpi-service';
 
 export interface WorkstationOptions {
   /** Per-user data directory: database, settings, logs. */
@@ -86,6 +79,8 @@ export class Workstation {
   readonly callbacks: CallbackService;
   /** The work clock's now (ms): the KPI month's facts are read as of it. */
   readonly nowMs: () => number;
+  /** This seat's agent's scorecard (issue 6). */
+  readonly kpi: KpiService;
 
   private constructor(
     readonly options: WorkstationOptions,
@@ -151,6 +146,12 @@ export class Workstation {
       dialer: { dial: (number) => this.calls.dial(number) },
       onChanged: (callback) => this.hub.publish('callbacks.changed', callback),
       onReminder: (reminder) => this.hub.publish('callbacks.reminder', reminder),
+    });
+    this.kpi = new KpiService({
+      db,
+      callbacks: this.callbacks,
+      agent: () => this.settings.current.sipAccount?.user ?? '',
+      nowMs: this.nowMs,
     });
     this.scripts = new ScriptLibrary(db, log.child({ module: 'scripts' }), clock);
     this.callScripts = new CallScripts({
@@ -277,45 +278,6 @@ export class Workstation {
   }
 }
 
-// ---- KPI (issue 6): this seat's agent's month from the store's facts; imported facts are not wired yet,
-// so those metrics score by the profile's unavailable rule.
-
-function kpiProfile(profileId: string | undefined): KpiProfile {
-  const id = profileId ?? 'customer-service';
-  const profile = BUILT_IN_PROFILES.find((p) => p.id === id);
-  if (!profile) throw new ZuoxiError('not_found', `No KPI profile "${id}"`);
-  return profile;
-}
-
-async function kpiMonthFacts(ws: Workstation, month: string) {
-  const nowMs = ws.nowMs();
-  // The center's local month: the machine's offset from UTC at that moment.
-  const utcOffsetMinutes = -new Date(nowMs).getTimezoneOffset();
-  return storeFacts(ws.db, ws.callbacks, { agent: ws.settings.current.sipAccount?.user ?? '', month, utcOffsetMinutes, nowMs });
-}
-
-/** `count` months ending with `month`, oldest first (YYYY-MM). */
-function kpiMonthsUpTo(month: string, count: number): string[] {
-  const [year, monthNumber] = month.split('-').map(Number) as [number, number];
-  return Array.from({ length: count }, (_, i) => {
-    const date = new Date(Date.UTC(year, monthNumber - 1 - (count - 1 - i), 1));
-    return `${date.getUTCFullYear()}-${String(date.getUTCMonth() + 1).padStart(2, '0')}`;
-  });
-}
-
-function kpiFactChange(change: KpiChange): FactChange {
-  const deltas: FactChange = {};
-  const add = (more: FactChange) => {
-    for (const [name, delta] of Object.entries(more) as [keyof FactChange, number][]) deltas[name] = (deltas[name] ?? 0) + delta;
-  };
-  if (change.answeredWithinSeconds) add(moreAnsweredCalls(change.answeredWithinSeconds.calls, change.answeredWithinSeconds.seconds));
-  for (const [name, delta] of Object.entries(change.facts ?? {})) {
-    if (!isFactName(name)) throw new ZuoxiError('invalid_input', `Unknown KPI fact "${name}"`);
-    add({ [name]: delta });
-  }
-  return deltas;
-}
-
 function buildHandlers(ws: Workstation): Handlers {
   return {
     'app.ready': async () => ws.appInfo(),
@@ -374,49 +336,10 @@ function buildHandlers(ws: Workstation): Handlers {
     'callbacks.resolve': ({ id, outcome, note }) => ws.callbacks.resolve(id, outcome, note),
     'callbacks.attempts': ({ id }) => ws.callbacks.attempts(id),
     'callbacks.stats': ({ from, to }) => ws.callbacks.callbackStats(from, to),
-    'kpi.profiles': async () => BUILT_IN_PROFILES.map(({ id, version, names }) => ({ id, version, names })),
-    'kpi.scorecard': async ({ month, profileId }) => scoreMonth(kpiProfile(profileId), await kpiMonthFacts(ws, month)),
-    'kpi.trend': async ({ month, months, profileId }) => {
-      const profile = kpiProfile(profileId);
-      const points = [];
-      // Sequential: one connection runs one statement at a time anyway.
-      for (const m of kpiMonthsUpTo(month, months)) {
-        const score = scoreMonth(profile, await kpiMonthFacts(ws, m));
-        points.push({ month: m, overall: score.overall, workUnits: score.workUnits });
-      }
-      return points;
-    },
-    'kpi.calls': async ({ month, limit }) => {
-      // The same rows and window as facts/call-log-facts.ts counts (inbound, ring_at in the local month).
-      const window = monthWindow(month, -new Date(ws.nowMs()).getTimezoneOffset());
-      const where = `FROM calls WHERE ring_at >= ? AND ring_at < ? AND direction = 'inbound'`;
-      const total = await ws.db.get<{ n: number }>(`SELECT COUNT(*) AS n ${where}`, [window.fromIso, window.toIso]);
-      const rows = await ws.db.all<{ call_id: string; ring_at: string; answer_at: string | null }>(
-        `SELECT call_id, ring_at, answer_at ${where} ORDER BY ring_at DESC LIMIT ?`,
-        [window.fromIso, window.toIso, limit],
-      );
-      return {
-        total: total?.n ?? 0,
-        calls: rows.map((row) => ({
-          callId: row.call_id,
-          ringAt: row.ring_at,
-          answered: row.answer_at !== null,
-          secondsToAnswer: row.answer_at === null ? null : Math.round(Date.parse(row.answer_at) - Date.parse(row.ring_at)) / 1000,
-        })),
-      };
-    },
-    'kpi.whatIf': async ({ month, profileId, change }) => {
-      const profile = kpiProfile(profileId);
-      const result = whatIf(profile, await kpiMonthFacts(ws, month), kpiFactChange(change));
-      return {
-        overallBefore: result.before.overall,
-        overallAfter: result.after.overall,
-        overallDelta: result.overallDelta,
-        workUnitsBefore: result.before.workUnits,
-        workUnitsAfter: result.after.workUnits,
-        workUnitsDelta: result.workUnitsDelta,
-        metrics: result.metrics,
-      };
-    },
+    'kpi.profiles': async () => ws.kpi.profiles(),
+    'kpi.scorecard': ({ month, profileId }) => ws.kpi.scorecard(month, profileId),
+    'kpi.trend': ({ month, months, profileId }) => ws.kpi.trend(month, months, profileId),
+    'kpi.calls': ({ month, limit }) => ws.kpi.calls(month, limit),
+    'kpi.whatIf': ({ month, profileId, change }) => ws.kpi.whatIf(month, profileId, change),
   };
 }
