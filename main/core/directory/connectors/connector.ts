@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import type { ConnectorErrorCode } from '../../../common/domain';
-import type { NumberVariants } from './number-variants';
+import type { SecretProvider } from '../../secrets';
+import { canExpand, expandTemplate, type NumberVariants } from './number-variants';
 
 export interface ConnectorTicket {
   id: string;
@@ -55,6 +56,50 @@ export class ConnectorError extends Error {
     super(`${code}: ${detail}`);
     this.name = 'ConnectorError';
   }
+}
+
+/**
+ * What the LDAP and REST connectors share: their settings' name and timeout, a template
+ * the number's forms are put into (each escaped for where it lands), and secrets that
+ * must be in the store.
+ */
+export abstract class TemplateConnector<S extends { name: string; timeoutMs: number }> implements Connector {
+  abstract readonly kind: Connector['kind'];
+
+  constructor(
+    protected readonly settings: S,
+    private readonly secrets: SecretProvider,
+    /** The template the number's forms go into: an LDAP filter or a URL. */
+    private readonly template: (settings: S) => string,
+    /** How one form is escaped for that template. */
+    private readonly escape: (value: string) => string,
+  ) {}
+
+  get name(): string {
+    return this.settings.name;
+  }
+
+  get timeoutMs(): number {
+    return this.settings.timeoutMs;
+  }
+
+  accepts(variants: NumberVariants): boolean {
+    return canExpand(this.template(this.settings), variants);
+  }
+
+  /** The template with this number's forms in it, escaped. */
+  protected expand(variants: NumberVariants): string {
+    return expandTemplate(this.template(this.settings), variants, this.escape);
+  }
+
+  /** A secret the connector cannot authenticate without; its absence is an auth failure. */
+  protected async requiredSecret(name: string, what: string): Promise<string> {
+    const value = await this.secrets.get(name);
+    if (value === null) throw new ConnectorError('auth_failed', `the ${what} "${name}" is not in the secret store`);
+    return value;
+  }
+
+  abstract find(variants: NumberVariants, signal: AbortSignal): Promise<ConnectorRecord | null>;
 }
 
 // Caller- and CRM-supplied text is shown as text; these caps keep a 10 KB field from

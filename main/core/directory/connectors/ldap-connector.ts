@@ -10,9 +10,9 @@
 import { Client, InvalidCredentialsError, NoSuchObjectError, ResultCodeError, SizeLimitExceededError, type Entry } from 'ldapts';
 import type { SecretProvider } from '../../secrets';
 import type { LdapAttributes, LdapConnectorSettings } from './connector-settings';
-import { ConnectorError, hasFacts, toRecord, type Connector, type ConnectorRecord } from './connector';
+import { ConnectorError, hasFacts, TemplateConnector, toRecord, type ConnectorRecord } from './connector';
 import { classifyNetworkError } from './network-errors';
-import { canExpand, expandTemplate, type NumberVariants } from './number-variants';
+import type { NumberVariants } from './number-variants';
 
 // A number shared by more entries than this (a switchboard) is reported by the first few.
 const SIZE_LIMIT = 10;
@@ -26,29 +26,16 @@ export function escapeFilterValue(value: string): string {
   return value.replace(/[*()\\\u0000]/g, (char) => `\\${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
-export class LdapConnector implements Connector {
+export class LdapConnector extends TemplateConnector<LdapConnectorSettings> {
   readonly kind = 'ldap' as const;
 
-  constructor(
-    private readonly settings: LdapConnectorSettings,
-    private readonly secrets: SecretProvider,
-  ) {}
-
-  get name(): string {
-    return this.settings.name;
-  }
-
-  get timeoutMs(): number {
-    return this.settings.timeoutMs;
-  }
-
-  accepts(variants: NumberVariants): boolean {
-    return canExpand(this.settings.filter, variants);
+  constructor(settings: LdapConnectorSettings, secrets: SecretProvider) {
+    super(settings, secrets, (s) => s.filter, escapeFilterValue);
   }
 
   /** The filter this number searches with (exposed so tests can see the escaping). */
   filterFor(variants: NumberVariants): string {
-    return expandTemplate(this.settings.filter, variants, escapeFilterValue);
+    return this.expand(variants);
   }
 
   async find(variants: NumberVariants, signal: AbortSignal): Promise<ConnectorRecord | null> {
@@ -83,9 +70,7 @@ export class LdapConnector implements Connector {
 
   private async password(): Promise<string | null> {
     if (this.settings.bindDn === null || this.settings.passwordSecret === null) return null;
-    const password = await this.secrets.get(this.settings.passwordSecret);
-    if (password === null) throw new ConnectorError('auth_failed', `the bind password "${this.settings.passwordSecret}" is not in the secret store`);
-    return password;
+    return this.requiredSecret(this.settings.passwordSecret, 'bind password');
   }
 }
 

@@ -8,9 +8,9 @@
 import { z } from 'zod';
 import type { SecretProvider } from '../../secrets';
 import type { RestConnectorSettings, RestMapping } from './connector-settings';
-import { ConnectorError, hasFacts, MAX_LIST_ITEMS, toRecord, type Connector, type ConnectorContact, type ConnectorRecord, type ConnectorTicket } from './connector';
+import { ConnectorError, hasFacts, MAX_LIST_ITEMS, TemplateConnector, toRecord, type ConnectorContact, type ConnectorRecord, type ConnectorTicket } from './connector';
 import { classifyNetworkError } from './network-errors';
-import { canExpand, expandTemplate, type NumberVariants } from './number-variants';
+import type { NumberVariants } from './number-variants';
 
 /** A customer record is small; a reply this big is a misconfigured endpoint (a whole table). */
 export const MAX_REPLY_BYTES = 1024 * 1024;
@@ -19,29 +19,17 @@ const JsonReplySchema = z.union([z.record(z.string(), z.unknown()), z.array(z.un
 const ScalarSchema = z.union([z.string(), z.number().finite(), z.boolean()]).transform((value) => String(value));
 const ObjectSchema = z.record(z.string(), z.unknown());
 
-export class RestConnector implements Connector {
+export class RestConnector extends TemplateConnector<RestConnectorSettings> {
   readonly kind = 'rest' as const;
 
-  constructor(
-    private readonly settings: RestConnectorSettings,
-    private readonly secrets: SecretProvider,
-  ) {}
-
-  get name(): string {
-    return this.settings.name;
+  constructor(settings: RestConnectorSettings, secrets: SecretProvider) {
+    // Each value URL-encoded, so `&`, `/`, `#` or spaces in it stay inside its parameter.
+    super(settings, secrets, (s) => s.urlTemplate, encodeURIComponent);
   }
 
-  get timeoutMs(): number {
-    return this.settings.timeoutMs;
-  }
-
-  accepts(variants: NumberVariants): boolean {
-    return canExpand(this.settings.urlTemplate, variants);
-  }
-
-  /** The URL asked for this number: each value URL-encoded, so `&`, `/`, `#` or spaces in it stay inside its parameter. */
+  /** The URL asked for this number. */
   urlFor(variants: NumberVariants): string {
-    return expandTemplate(this.settings.urlTemplate, variants, encodeURIComponent);
+    return this.expand(variants);
   }
 
   async find(variants: NumberVariants, signal: AbortSignal): Promise<ConnectorRecord | null> {
@@ -49,8 +37,7 @@ export class RestConnector implements Connector {
     const headers: Record<string, string> = { accept: 'application/json' };
     const auth = this.settings.auth;
     if (auth) {
-      const token = await this.secrets.get(auth.tokenSecret);
-      if (token === null) throw new ConnectorError('auth_failed', `the token "${auth.tokenSecret}" is not in the secret store`);
+      const token = await this.requiredSecret(auth.tokenSecret, 'token');
       headers[auth.header] = auth.scheme === '' ? token : `${auth.scheme} ${token}`;
     }
     const timeout = AbortSignal.timeout(this.settings.timeoutMs);
