@@ -3,7 +3,7 @@ import type { CallSummary, ContactCard, ContactSummary, Interaction, Interaction
 import { isZuoxiError, ZuoxiError, type Reply } from '../../main/common/errors';
 import type { Callback } from '../../main/common/channels/callbacks';
 import type { AgentStateSnapshot, SyncStatusView, WrapUpOptions } from '../../main/common/channels/work';
-import { installTransport } from '../../renderer/api';
+import { installTransport, type LinkState, type Transport } from '../../renderer/api';
 import { initialAgent, useAgentStore } from '../../renderer/features/agent/store';
 import { initialCallbacks, useCallbacksStore } from '../../renderer/features/callbacks/store';
 import { initialCalls, useCallsStore } from '../../renderer/features/calls/store';
@@ -97,6 +97,24 @@ export async function freshApi(handlers: FakeHandlers = {}): Promise<FakeZuoxiAp
 }
 
 /** A promise the test settles by hand, to look at the UI while a call is in flight. */
+/** The fake core behind a link the test can drop and restore, as the host's WebSocket can. */
+export function withLink(fake: FakeZuoxiApi): (state: LinkState) => void {
+  const listeners = new Set<(state: LinkState) => void>();
+  const transport: Transport = {
+    kind: 'socket',
+    invoke: (channel, args) => fake.invoke(channel, args),
+    on: (push, listener) => fake.on(push, listener),
+    onLink: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  installTransport(transport);
+  return (state) => {
+    for (const listener of listeners) listener(state);
+  };
+}
+
 export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
   let resolve!: (value: T) => void;
   let reject!: (error: unknown) => void;

@@ -1,29 +1,9 @@
 import { waitFor } from '@testing-library/react';
-import type { LinkState, Transport } from '../../../renderer/api';
-import { installTransport } from '../../../renderer/api';
 import { wirePushes } from '../../../renderer/app/wire-pushes';
 import { useCallsStore } from '../../../renderer/features/calls/store';
 import { useDirectoryStore } from '../../../renderer/features/directory/store';
 import { useStatusStore } from '../../../renderer/features/status/store';
-import { callSummary, contactCard, freshApi, type FakeZuoxiApi } from '../fake-api';
-
-/** The fake core behind a link the test can drop and restore, as the host's WebSocket can. */
-function withLink(fake: FakeZuoxiApi): (state: LinkState) => void {
-  const listeners = new Set<(state: LinkState) => void>();
-  const transport: Transport = {
-    kind: 'socket',
-    invoke: (channel, args) => fake.invoke(channel, args),
-    on: (push, listener) => fake.on(push, listener),
-    onLink: (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-  installTransport(transport);
-  return (state) => {
-    for (const listener of listeners) listener(state);
-  };
-}
+import { callSummary, contactCard, freshApi, withLink } from '../fake-api';
 
 let unwire: (() => void) | undefined;
 afterEach(() => unwire?.());

@@ -1,29 +1,10 @@
 import { waitFor } from '@testing-library/react';
-import type { LinkState, Transport } from '../../../renderer/api';
-import { installTransport } from '../../../renderer/api';
 import { wirePushes } from '../../../renderer/app/wire-pushes';
 import { useAgentStore } from '../../../renderer/features/agent/store';
 import { useCallbacksStore } from '../../../renderer/features/callbacks/store';
 import { useSyncStore } from '../../../renderer/features/sync/store';
 import { useWrapUpStore } from '../../../renderer/features/wrap-up/store';
-import { agentSnapshot, callbackItem, callSummary, freshApi, syncStatus, type FakeZuoxiApi } from '../fake-api';
-
-function withLink(fake: FakeZuoxiApi): (state: LinkState) => void {
-  const listeners = new Set<(state: LinkState) => void>();
-  const transport: Transport = {
-    kind: 'socket',
-    invoke: (channel, args) => fake.invoke(channel, args),
-    on: (push, listener) => fake.on(push, listener),
-    onLink: (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-  installTransport(transport);
-  return (state) => {
-    for (const listener of listeners) listener(state);
-  };
-}
+import { agentSnapshot, callbackItem, callSummary, freshApi, syncStatus, withLink } from '../fake-api';
 
 let unwire: (() => void) | undefined;
 afterEach(() => unwire?.());
