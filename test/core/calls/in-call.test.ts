@@ -21,17 +21,13 @@ let desk: Baresip;
 let colleague: Baresip;
 
 beforeAll(async () => {
-  lab = await Lab.start({ noWorkstation: true, users: { [CUSTOMER.user]: CUSTOMER.password, [COLLEAGUE.user]: COLLEAGUE.password } });
-  try {
+  lab = await Lab.startWith({ users: { [CUSTOMER.user]: CUSTOMER.password, [COLLEAGUE.user]: COLLEAGUE.password } }, async (lab) => {
     desk = await lab.phone({ name: 'desk', user: 'desk', autoAnswer: true, toneHz: TONES.desk });
     customer = await lab.phone({ name: 'customer', user: CUSTOMER.user, password: CUSTOMER.password, register: true, autoAnswer: false, toneHz: TONES.customer });
     colleague = await lab.phone({ name: 'colleague', user: COLLEAGUE.user, password: COLLEAGUE.password, register: true, autoAnswer: true, toneHz: TONES.colleague });
     await lab.open({ settings: { deskPhoneUri: desk.uri } });
     await lab.waitForRegistered();
-  } catch (error) {
-    await lab.stop();
-    throw error;
-  }
+  });
 });
 
 afterAll(async () => {

@@ -20,8 +20,7 @@ let desk: Baresip;
 let contactId: number;
 
 beforeAll(async () => {
-  lab = await Lab.start({ noWorkstation: true, users: { [CUSTOMER.user]: CUSTOMER.password } });
-  try {
+  lab = await Lab.startWith({ users: { [CUSTOMER.user]: CUSTOMER.password } }, async (lab) => {
     desk = await lab.phone({ name: 'desk', user: 'desk', autoAnswer: true, toneHz: DESK_TONE });
     customer = await lab.phone({ name: 'customer', user: CUSTOMER.user, password: CUSTOMER.password, register: true, autoAnswer: false, toneHz: CUSTOMER_TONE });
     await lab.open({ settings: { deskPhoneUri: desk.uri } });
@@ -29,12 +28,9 @@ beforeAll(async () => {
     const card = await lab.invoke('directory.saveContact', {
       contactId: null,
       contact: { name: '王芳', company: '华南物流', numbers: [{ label: 'mobile', raw: '138 0013 8000' }], tier: 'gold' },
-    });
-    contactId = card.contact.id;
-  } catch (error) {
-    await lab.stop();
-    throw error;
-  }
+  });
+  contactId = card.contact.id;
+  });
 });
 
 afterAll(async () => {

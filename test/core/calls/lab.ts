@@ -48,6 +48,21 @@ export class Lab {
 
   private constructor(readonly kamailio: Kamailio) {}
 
+  /**
+   * Kamailio first, then `prepare` (phones, the workstation, registration); if any of it
+   * fails, everything started so far is stopped before the error goes on.
+   */
+  static async startWith(options: Omit<LabOptions, 'noWorkstation'>, prepare: (lab: Lab) => Promise<void>): Promise<Lab> {
+    const lab = await Lab.start({ ...options, noWorkstation: true });
+    try {
+      await prepare(lab);
+    } catch (error) {
+      await lab.stop();
+      throw error;
+    }
+    return lab;
+  }
+
   static async start(options: LabOptions = {}): Promise<Lab> {
     const kamailio = await Kamailio.start({ domain: DOMAIN, users: { [AGENT.user]: AGENT.password, ...options.users } });
     const lab = new Lab(kamailio);

@@ -18,8 +18,7 @@ let desk: Baresip;
 let contactId: number;
 
 beforeAll(async () => {
-  lab = await Lab.start({ noWorkstation: true, users: { [CUSTOMER.user]: CUSTOMER.password } });
-  try {
+  lab = await Lab.startWith({ users: { [CUSTOMER.user]: CUSTOMER.password } }, async (lab) => {
     desk = await lab.phone({ name: 'desk', user: 'desk', autoAnswer: true, toneHz: TONES.desk });
     customer = await lab.phone({ name: 'customer', user: CUSTOMER.user, password: CUSTOMER.password, register: true, autoAnswer: true, toneHz: TONES.customer });
     await lab.open({ settings: { deskPhoneUri: desk.uri } });
@@ -27,12 +26,9 @@ beforeAll(async () => {
     const card = await lab.invoke('directory.saveContact', {
       contactId: null,
       contact: { name: '李雷', numbers: [{ label: 'mobile', raw: '139 0013 9000' }] },
-    });
-    contactId = card.contact.id;
-  } catch (error) {
-    await lab.stop();
-    throw error;
-  }
+  });
+  contactId = card.contact.id;
+  });
 });
 
 afterAll(async () => {

@@ -25,8 +25,7 @@ let customer: Baresip;
 beforeAll(async () => {
   slapd = await Slapd.start({ suffix: SUFFIX, reader: READER, ldif: [CUSTOMERS_LDIF] });
   crm = await CrmServer.start();
-  lab = await Lab.start({ noWorkstation: true, users: { [CUSTOMER.user]: CUSTOMER.password } });
-  try {
+  lab = await Lab.startWith({ users: { [CUSTOMER.user]: CUSTOMER.password } }, async (lab) => {
     customer = await lab.phone({ name: 'customer', user: CUSTOMER.user, password: CUSTOMER.password, register: true, autoAnswer: false, toneHz: 440 });
     const ldap = LdapConnectorSchema.parse({
       kind: 'ldap',
@@ -36,24 +35,21 @@ beforeAll(async () => {
       passwordSecret: 'ldap.reader',
       baseDn: `ou=customers,${SUFFIX}`,
       attributes: { tier: 'businessCategory' },
-    });
-    const rest = RestConnectorSchema.parse({
-      kind: 'rest',
-      name: 'crm',
-      urlTemplate: `${crm.base}/api/customers?phone={e164}`,
-      auth: { tokenSecret: 'crm.token' },
-      mapping: WANG_MAPPING,
-      timeoutMs: 5000,
-    });
-    await lab.open({
-      settings: { crmConnectors: [ldap, rest], lookupDeadlineMs: 150, cacheTtlSeconds: 0 },
-      secrets: { 'ldap.reader': READER.password, 'crm.token': 'tok' },
-    });
-    await lab.waitForRegistered();
-  } catch (error) {
-    await lab.stop();
-    throw error;
-  }
+  });
+  const rest = RestConnectorSchema.parse({
+    kind: 'rest',
+    name: 'crm',
+    urlTemplate: `${crm.base}/api/customers?phone={e164}`,
+    auth: { tokenSecret: 'crm.token' },
+    mapping: WANG_MAPPING,
+    timeoutMs: 5000,
+  });
+  await lab.open({
+    settings: { crmConnectors: [ldap, rest], lookupDeadlineMs: 150, cacheTtlSeconds: 0 },
+    secrets: { 'ldap.reader': READER.password, 'crm.token': 'tok' },
+  });
+  await lab.waitForRegistered();
+  });
 });
 
 afterAll(async () => {

@@ -15,16 +15,12 @@ let lab: Lab;
 let customer: Baresip;
 
 beforeAll(async () => {
-  lab = await Lab.start({ noWorkstation: true, users: { [CUSTOMER.user]: CUSTOMER.password } });
-  try {
+  lab = await Lab.startWith({ users: { [CUSTOMER.user]: CUSTOMER.password } }, async (lab) => {
     const desk = await lab.phone({ name: 'desk', user: 'desk', autoAnswer: true, toneHz: 1000 });
     customer = await lab.phone({ name: 'customer', user: CUSTOMER.user, password: CUSTOMER.password, register: true, autoAnswer: true, toneHz: 440 });
     await lab.open({ settings: { deskPhoneUri: desk.uri } });
     await lab.waitForRegistered();
-  } catch (error) {
-    await lab.stop();
-    throw error;
-  }
+  });
 });
 
 afterAll(async () => {
