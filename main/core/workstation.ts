@@ -150,6 +150,8 @@ export class Workstation {
     this.kpi = new KpiService({
       db,
       callbacks: this.callbacks,
+      secrets,
+      settings: () => this.settings.current.kpi,
       agent: () => this.settings.current.sipAccount?.user ?? '',
       nowMs: this.nowMs,
     });
@@ -341,5 +343,8 @@ function buildHandlers(ws: Workstation): Handlers {
     'kpi.trend': ({ month, months, profileId }) => ws.kpi.trend(month, months, profileId),
     'kpi.calls': ({ month, limit }) => ws.kpi.calls(month, limit),
     'kpi.whatIf': ({ month, profileId, change }) => ws.kpi.whatIf(month, profileId, change),
+    'kpi.importFacts': ({ fileName, contentBase64 }) => ws.kpi.importCsv(fileName, Buffer.from(contentBase64, 'base64')),
+    'kpi.fetchFacts': ({ month }) => ws.kpi.fetch(month),
+    'kpi.factImports': ({ limit }) => ws.kpi.imports(limit),
   };
 }

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
 // The personal KPI scorecard (issue 6): the engine in main/core/kpi scores this seat's
-// agent's month from the store's facts; facts that live elsewhere and are not imported yet
-// score by the profile's unavailable rule. Spread into `channels` in ../contract.ts.
+// agent's month from the store's facts and the imported ones (CSV or the center's REST
+// endpoint); a fact nobody supplied scores by the profile's unavailable rule. Spread into
+// `channels` in ../contract.ts.
 
 const channel = <A extends z.ZodType, R extends z.ZodType>(args: A, result: R) => ({ args, result });
 
@@ -76,6 +77,37 @@ export const KpiWhatIfSchema = z.object({
 });
 export type KpiWhatIf = z.infer<typeof KpiWhatIfSchema>;
 
+/** A CSV is a few thousand rows at most; this is ~7 MB of file. */
+const MAX_FACTS_FILE_BASE64 = 10 * 1024 * 1024;
+
+export const KpiFactImportSchema = z.object({
+  id: z.number().int(),
+  kind: z.enum(['csv', 'rest']),
+  /** The file name or the URL fetched. */
+  origin: z.string(),
+  importedAt: z.string(),
+  factCount: z.number().int(),
+  months: z.array(z.string()),
+});
+export type KpiFactImport = z.infer<typeof KpiFactImportSchema>;
+
+/** What an import took in and what it refused (row by row), so a wrong file is fixed, not guessed at. */
+export const KpiFactImportReportSchema = z.object({
+  import: KpiFactImportSchema,
+  /** Figures for this seat's agent (`agent`), the team (N1) and other agents (kept, not shown). */
+  forThisAgent: z.number().int(),
+  teamFacts: z.number().int(),
+  otherAgents: z.number().int(),
+  agent: z.string(),
+  problemCount: z.number().int(),
+  problems: z.array(z.object({ ref: z.string(), reason: z.string() })),
+  /** Columns that name no fact: a misspelt fact name shows up here. */
+  ignoredColumns: z.array(z.string()),
+  /** When exactly this content was imported before, or null. */
+  importedBefore: z.string().nullable(),
+});
+export type KpiFactImportReport = z.infer<typeof KpiFactImportReportSchema>;
+
 export const kpiChannels = {
   /** The month's scorecard for this seat's agent; profileId defaults to customer-service. */
   'kpi.scorecard': channel(z.object({ month: KpiMonth, profileId: ProfileId.optional() }).strict(), KpiScorecardSchema),
@@ -94,6 +126,19 @@ export const kpiChannels = {
       calls: z.array(z.object({ callId: z.string(), ringAt: z.string(), answered: z.boolean(), secondsToAnswer: z.number().nullable() })),
     }),
   ),
+  /**
+   * Facts from a CSV (survey, complaints, QA, exams, training, supervisor, sales, the team's
+   * N1; long or wide layout, English or Chinese headers, UTF-8 or GBK). Good rows are kept
+   * in one transaction; an import with no good row is refused (import_failed) whole.
+   */
+  'kpi.importFacts': channel(
+    z.object({ fileName: z.string().min(1).max(255), contentBase64: z.base64().max(MAX_FACTS_FILE_BASE64) }).strict(),
+    KpiFactImportReportSchema,
+  ),
+  /** This agent's month fetched from settings.kpi.factsEndpoint (unavailable when none is set or it fails). */
+  'kpi.fetchFacts': channel(z.object({ month: KpiMonth }).strict(), KpiFactImportReportSchema),
+  /** The newest fact imports. */
+  'kpi.factImports': channel(z.object({ limit: z.number().int().min(1).max(100).default(20) }).strict(), z.array(KpiFactImportSchema)),
   /** The built-in profiles. */
   'kpi.profiles': channel(z.object({}).strict(), z.array(z.object({ id: z.string(), version: z.number(), names: Names }))),
 } as const;

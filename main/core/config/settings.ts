@@ -11,6 +11,7 @@ import {
   DEFAULT_LOOKUP_DEADLINE_MS,
   LookupDeadlineSchema,
 } from '../directory/connectors/connector-settings';
+import { DEFAULT_KPI_SETTINGS, KpiSettingsSchema } from '../kpi/kpi-settings';
 import { BackOfficeSettingsSchema } from '../sync/sync-settings';
 import { CallbackSettingsSchema, DEFAULT_CALLBACK_SETTINGS } from '../work/callbacks/callback-settings';
 import {
@@ -113,6 +114,8 @@ export const SettingsSchema = z.object({
   backOffice: BackOfficeSettingsSchema.nullable(),
   /** Callbacks (回访): retry policy (attempts, spacing), reminder lead time, work-order deadline (24 h). */
   callbacks: CallbackSettingsSchema,
+  /** The KPI month's time zone (the center's) and where facts from other systems are fetched. */
+  kpi: KpiSettingsSchema,
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingKey = keyof Settings;
@@ -136,6 +139,7 @@ export const DEFAULT_SETTINGS: Settings = {
   faultTypes: DEFAULT_FAULT_TYPES,
   backOffice: null,
   callbacks: DEFAULT_CALLBACK_SETTINGS,
+  kpi: DEFAULT_KPI_SETTINGS,
 };
 
 const PartialSettingsSchema = SettingsSchema.partial().strict();

@@ -80,6 +80,22 @@ export const FACT_REGISTRY = {
 export type FactName = keyof typeof FACT_REGISTRY;
 export const FACT_NAMES = Object.keys(FACT_REGISTRY) as FactName[];
 
+/** Sources Zuoxi computes from its own store; their facts are never taken from a file. */
+const COMPUTED_SOURCES: ReadonlySet<FactSource> = new Set(['call_log', 'agent_state', 'callbacks']);
+
+/** Figures of the whole team, not of one agent: imported with agent "*". */
+export const TEAM_FACTS: ReadonlySet<FactName> = new Set<FactName>(['teamMaxAnsweredCalls']);
+
+/**
+ * Whether a CSV or REST import may supply this fact. What Zuoxi counts itself (calls,
+ * attendance, callbacks) is not overridden by a file: two truths for one number would
+ * make the scorecard untraceable. The team's N1 is the exception: this seat only has
+ * its own calls.
+ */
+export function isImportableFact(name: FactName): boolean {
+  return TEAM_FACTS.has(name) || !COMPUTED_SOURCES.has(FACT_REGISTRY[name]);
+}
+
 export function isFactName(name: string): name is FactName {
   return Object.prototype.hasOwnProperty.call(FACT_REGISTRY, name);
 }

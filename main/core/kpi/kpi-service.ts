@@ -1,30 +1,46 @@
-import type { KpiChange } from '../../common/channels/kpi';
+import type { KpiChange, KpiFactImportReport } from '../../common/channels/kpi';
 import { ZuoxiError } from '../../common/errors';
-import type { SqlExecutor } from '../store/database';
+import { decodeText } from '../directory/import/source-file';
+import type { SecretProvider } from '../secrets';
+import type { Database } from '../store/database';
 import { moreAnsweredCalls, scoreMonth, whatIf, type FactChange } from './engine';
-import { isFactName } from './facts';
-import { monthWindow } from './facts/month-window';
+import { isFactName, type MonthFacts } from './facts';
 import type { CallbackStatsSource } from './facts/callback-facts';
+import { TEAM_AGENT, type FactProblem, type FactRecord } from './facts/fact-records';
+import { readFactsCsv } from './facts/facts-csv';
+import { fetchFacts } from './facts/facts-endpoint';
+import { checksumOf, ImportedFacts, lastOfEach, type ImportKind } from './facts/imported-facts';
+import { monthWindow } from './facts/month-window';
 import { storeFacts } from './facts/store-facts';
+import type { KpiSettings } from './kpi-settings';
 import type { KpiProfile } from './profile';
 import { BUILT_IN_PROFILES } from './profiles';
 
 export interface KpiServiceDeps {
-  db: SqlExecutor;
+  db: Database;
   callbacks: CallbackStatsSource;
+  secrets: SecretProvider;
+  settings: () => KpiSettings;
   /** Whose month: the seat's extension, as the attendance rows and schedule name agents. */
   agent: () => string;
   /** The work clock's now (ms): a month's facts are read as of it. */
   nowMs: () => number;
 }
 
+/** A report lists this many refused rows; the count says how many there were in all. */
+const MAX_REPORTED_PROBLEMS = 200;
+
 /**
- * This seat's agent's scorecard, from the store's own facts. Facts that live elsewhere
- * (surveys, complaints, QA…) are not imported yet, so those metrics score by the
- * profile's unavailable rule.
+ * This seat's agent's scorecard: the store's own facts (calls, attendance, callbacks)
+ * with the imported ones (survey, complaints, QA, …, the team's N1) on top. A fact
+ * nobody supplied scores by the profile's unavailable rule.
  */
 export class KpiService {
-  constructor(private readonly deps: KpiServiceDeps) {}
+  private readonly imported: ImportedFacts;
+
+  constructor(private readonly deps: KpiServiceDeps) {
+    this.imported = new ImportedFacts(deps.db);
+  }
 
   profiles() {
     return BUILT_IN_PROFILES.map(({ id, version, names }) => ({ id, version, names }));
@@ -79,14 +95,88 @@ export class KpiService {
     };
   }
 
-  private monthFacts(month: string) {
-    const nowMs = this.deps.nowMs();
-    return storeFacts(this.deps.db, this.deps.callbacks, { agent: this.deps.agent(), month, utcOffsetMinutes: this.utcOffsetMinutes(), nowMs });
+  /** Takes in a CSV of facts (long or wide, see facts/facts-csv.ts): every good row in one transaction, every bad one reported. */
+  async importCsv(fileName: string, content: Buffer): Promise<KpiFactImportReport> {
+    const { text } = decodeText(content);
+    const parsed = readFactsCsv(text);
+    return this.take({ kind: 'csv', origin: fileName, checksum: checksumOf(content) }, parsed.records, parsed.problems, parsed.ignoredColumns);
   }
 
-  /** The center's local month: the machine's offset from UTC at the work clock's now. */
+  /** Fetches this agent's month from settings.kpi.factsEndpoint and takes it in like a CSV. */
+  async fetch(month: string): Promise<KpiFactImportReport> {
+    const endpoint = this.deps.settings().factsEndpoint;
+    if (!endpoint) throw new ZuoxiError('unavailable', 'No KPI facts endpoint is configured (settings: kpi.factsEndpoint); import a CSV instead');
+    const agent = this.requireAgent();
+    const fetched = await fetchFacts(endpoint, this.deps.secrets, agent, month);
+    return this.take({ kind: 'rest', origin: fetched.url, checksum: checksumOf(fetched.body) }, fetched.records, fetched.problems, []);
+  }
+
+  /** The newest fact imports, for the scorecard's "where the numbers come from" list. */
+  imports(limit: number) {
+    return this.imported.recent(limit);
+  }
+
+  private async take(
+    source: { kind: ImportKind; origin: string; checksum: string },
+    checked: readonly FactRecord[],
+    refused: readonly FactProblem[],
+    ignoredColumns: string[],
+  ): Promise<KpiFactImportReport> {
+    const { records, problems: repeats } = lastOfEach(checked);
+    const problems = [...refused, ...repeats];
+    if (records.length === 0) {
+      const reasons = problems.slice(0, 5).map((p) => `${p.ref}: ${p.reason}`).join('; ');
+      throw new ZuoxiError('import_failed', `No usable figure in ${source.origin}${reasons ? ` (${reasons})` : ''}; nothing was imported`);
+    }
+    const importedBefore = await this.imported.importedBefore(source.checksum);
+    const saved = await this.imported.save({ ...source, importedAt: new Date(this.deps.nowMs()).toISOString() }, records);
+    const agent = this.deps.agent();
+    const forThisAgent = records.filter((r) => r.agent === agent).length;
+    const teamFacts = records.filter((r) => r.agent === TEAM_AGENT).length;
+    return {
+      import: { ...saved, months: [...new Set(records.map((r) => r.month))].sort() },
+      forThisAgent,
+      teamFacts,
+      otherAgents: records.length - forThisAgent - teamFacts,
+      agent,
+      problemCount: problems.length,
+      problems: problems.slice(0, MAX_REPORTED_PROBLEMS),
+      ignoredColumns,
+      importedBefore,
+    };
+  }
+
+  private async monthFacts(month: string): Promise<MonthFacts> {
+    const nowMs = this.deps.nowMs();
+    const agent = this.deps.agent();
+    const own = await storeFacts(this.deps.db, this.deps.callbacks, { agent, month, utcOffsetMinutes: this.utcOffsetMinutes(), nowMs });
+    const imported = await this.imported.forMonth(agent, month);
+    const facts = { ...imported, ...own.facts };
+    // N1 is the team's highest count and this agent is on the team: a figure below the
+    // agent's own count is out of date (imported before the month ended), not a 120 % score.
+    const n1 = facts.teamMaxAnsweredCalls;
+    const answered = facts.answeredCalls;
+    if (n1 && answered && answered.value > n1.value) {
+      facts.teamMaxAnsweredCalls = {
+        value: answered.value,
+        provenance: {
+          ...answered.provenance,
+          ref: `this agent's own count, above the imported N1 ${n1.value} (${n1.provenance.ref}, ${n1.provenance.importedAt})`,
+        },
+      };
+    }
+    return { ...own, facts };
+  }
+
+  private requireAgent(): string {
+    const agent = this.deps.agent();
+    if (agent === '') throw new ZuoxiError('unavailable', 'This seat has no agent yet (no SIP account configured), so there is no month to fetch');
+    return agent;
+  }
+
+  /** The center's local month: settings.kpi's offset, else this machine's at the work clock's now. */
   private utcOffsetMinutes(): number {
-    return -new Date(this.deps.nowMs()).getTimezoneOffset();
+    return this.deps.settings().centerUtcOffsetMinutes ?? -new Date(this.deps.nowMs()).getTimezoneOffset();
   }
 }
 

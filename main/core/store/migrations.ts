@@ -9,6 +9,7 @@ import { scriptsSchema } from './migrations/005-scripts';
 import { agentAttendanceSchema } from './migrations/006-agent-attendance';
 import { callbacksSchema } from './migrations/007-callbacks';
 import { wrapUpsSchema } from './migrations/008-wrap-ups';
+import { kpiFactsSchema } from './migrations/009-kpi-facts';
 
 export interface Migration {
   /** 1, 2, 3, … in order; becomes `PRAGMA user_version` once applied. */
@@ -18,7 +19,7 @@ export interface Migration {
 }
 
 /** Every schema change, oldest first. Append only: a shipped migration never changes. */
-export const MIGRATIONS: readonly Migration[] = [directorySchema, callLogSchema, outboxSchema, connectorCacheSchema, scriptsSchema, agentAttendanceSchema, callbacksSchema, wrapUpsSchema];
+export const MIGRATIONS: readonly Migration[] = [directorySchema, callLogSchema, outboxSchema, connectorCacheSchema, scriptsSchema, agentAttendanceSchema, callbacksSchema, wrapUpsSchema, kpiFactsSchema];
 
 export interface MigrationOutcome {
   from: number;

@@ -1,4 +1,4 @@
-/** kpi.* through the real router on a temp store: the month's calls scored by the engine, imported facts still unavailable. */
+/** kpi.* through the real router on a temp store: the month's calls scored by the engine, facts imported through the contract. */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -70,6 +70,18 @@ describe('kpi wiring', () => {
     expect(other.ok && other.value.metrics.find((m) => m.id === 'answer-rate')?.available).toBe(false);
     const securities = await scorecard({ month: '2026-03', profileId: 'securities-sales' });
     expect(securities).toMatchObject({ ok: true, value: { profileId: 'securities-sales' } });
+  });
+
+  it('kpi.importFacts takes a CSV through the contract, kpi.factImports lists it, kpi.fetchFacts says no endpoint is set', async () => {
+    const sheet = Buffer.from('agent,month,fact,value\n*,2026-03,teamMaxAnsweredCalls,40\n', 'utf8').toString('base64');
+    const reply = (await workstation.router.dispatch('kpi.importFacts', { fileName: 'n1.csv', contentBase64: sheet })) as Ok<{ teamFacts: number }>;
+    expect(reply).toMatchObject({ ok: true, value: { teamFacts: 1, problemCount: 0, import: { origin: 'n1.csv', months: ['2026-03'] } } });
+    expect(await workstation.router.dispatch('kpi.factImports', {})).toMatchObject({ ok: true, value: [{ origin: 'n1.csv', factCount: 1 }] });
+    expect(await workstation.router.dispatch('kpi.importFacts', { fileName: 'x.csv', contentBase64: '%%%' })).toMatchObject({ ok: false, code: 'invalid_payload' });
+    expect(await workstation.router.dispatch('kpi.fetchFacts', { month: '2026-03' })).toMatchObject({ ok: false, code: 'unavailable' });
+    await logCall('a@pbx', 4);
+    const card = await scorecard({ month: '2026-03' });
+    expect(card.ok && card.value.metrics.find((m) => m.id === 'calls-answered')).toMatchObject({ available: true, raw: 2.5 });
   });
 
   it('kpi.whatIf: more calls answered within 8 s move the score up, by the same engine', async () => {

@@ -71,7 +71,8 @@ export class RestConnector extends TemplateConnector<RestConnectorSettings> {
   }
 }
 
-async function readCapped(response: Response, maxBytes: number): Promise<string> {
+/** The body as text, refused (bad_response) past `maxBytes` without reading the rest. Also used by the KPI facts endpoint. */
+export async function readCapped(response: Response, maxBytes: number): Promise<string> {
   if (!response.body) return '';
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];

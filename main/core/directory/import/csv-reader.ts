@@ -32,7 +32,8 @@ const HEADER_TO_COLUMN = new Map<string, Column>([
 const NUMBER_SEPARATORS = /[;；,，/、|\r\n]+/;
 const TAG_SEPARATORS = /[;；,，/、|\r\n]+/;
 
-type CsvRecord = string[] | { error: string };
+/** A row's cells, or why the row could not be read (row numbers hold either way). */
+export type CsvRecord = string[] | { error: string };
 
 /**
  * Reads a CSV (or TSV) export with a header row. Rows that cannot be read are reported
@@ -40,7 +41,7 @@ type CsvRecord = string[] | { error: string };
  * cannot be imported at all.
  */
 export function readCsv(text: string): ParsedSource {
-  const records = parseRecords(text);
+  const records = parseCsvRecords(text);
   const header = records[0];
   if (!header || !Array.isArray(header)) {
     throw new ZuoxiError('import_failed', 'The file has no readable header row');
@@ -67,7 +68,8 @@ export function readCsv(text: string): ParsedSource {
   return { rows, ignoredColumns };
 }
 
-function parseRecords(text: string): CsvRecord[] {
+/** Every row of a CSV/TSV text in file order; the delimiter is sniffed from the header line. Also read by KPI fact imports. */
+export function parseCsvRecords(text: string): CsvRecord[] {
   const records: CsvRecord[] = [];
   try {
     parse(text, {
