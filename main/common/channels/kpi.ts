@@ -51,6 +51,8 @@ export const KpiScorecardSchema = z.object({
   level: z.object({ min: z.number(), names: Names }).nullable(),
   /** The combination written out with this month's numbers. */
   formula: z.string(),
+  /** The center's month now (YYYY-MM): the one that moves as calls end, whatever this PC's clock zone says. */
+  currentMonth: KpiMonth,
 });
 export type KpiScorecard = z.infer<typeof KpiScorecardSchema>;
 

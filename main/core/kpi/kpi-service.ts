@@ -47,7 +47,13 @@ export class KpiService {
   }
 
   async scorecard(month: string, profileId: string | undefined) {
-    return scoreMonth(profileNamed(profileId), await this.monthFacts(month));
+    return { ...scoreMonth(profileNamed(profileId), await this.monthFacts(month)), currentMonth: this.currentMonth() };
+  }
+
+  /** The center's month now (work clock, settings.kpi offset): what "this month" means on every seat. */
+  currentMonth(): string {
+    const local = new Date(this.deps.nowMs() + this.utcOffsetMinutes() * 60_000);
+    return `${local.getUTCFullYear()}-${String(local.getUTCMonth() + 1).padStart(2, '0')}`;
   }
 
   /** The overall score of `months` months ending with `month`, oldest first. */

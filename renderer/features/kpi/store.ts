@@ -2,7 +2,10 @@ import { create } from 'zustand';
 import type { KpiScorecard, KpiWhatIf } from '../../../main/common/channels/kpi';
 import { call, toFailure, type Failure } from '../../api';
 
-/** The agent's local month, YYYY-MM. */
+/**
+ * This PC's month, YYYY-MM: the picker's first guess. The core's answer says the center's
+ * month (KpiScorecard.currentMonth, settings.kpi's offset), which wins from then on.
+ */
 export function currentMonth(now = new Date()): string {
   return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`;
 }
@@ -18,6 +21,10 @@ export interface KpiWhatIfState {
 export interface KpiData {
   open: boolean;
   month: string;
+  /** The agent chose `month` in the picker: the center's current month no longer replaces it. */
+  monthPicked: boolean;
+  /** The center's month now, as the core last said; null until the first scorecard. */
+  centerMonth: string | null;
   /** The profile scored; null is the core's default (customer-service). */
   profileId: string | null;
   profiles: KpiProfileName[];
@@ -72,6 +79,8 @@ export interface KpiState extends KpiData {
 export const initialKpi: KpiData = {
   open: false,
   month: currentMonth(),
+  monthPicked: false,
+  centerMonth: null,
   profileId: null,
   profiles: [],
   card: null,
@@ -98,7 +107,7 @@ export const useKpiStore = create<KpiState>()((set, get) => {
     hide: () => set({ open: false }),
 
     setMonth: async (month) => {
-      set((state) => ({ month, selected: null, whatIf: { ...state.whatIf, result: null, error: null } }));
+      set((state) => ({ month, monthPicked: true, selected: null, whatIf: { ...state.whatIf, result: null, error: null } }));
       await get().load();
     },
 
@@ -120,7 +129,13 @@ export const useKpiStore = create<KpiState>()((set, get) => {
       try {
         const card = await call('kpi.scorecard', { month, ...profile });
         // A month picked while this one was in flight wins.
-        if (mine === generation) set({ card, loading: false });
+        if (mine !== generation) return;
+        set({ card, loading: false, centerMonth: card.currentMonth });
+        // This PC's zone guessed another month than the center's (near midnight on the 1st): show the center's.
+        if (!get().monthPicked && card.currentMonth !== month) {
+          set({ month: card.currentMonth });
+          await get().load();
+        }
       } catch (error) {
         if (mine === generation) set({ error: toFailure(error), loading: false });
       }
@@ -154,10 +169,14 @@ export const useKpiStore = create<KpiState>()((set, get) => {
     },
 
     callEnded: () => {
-      const { open, month } = get();
-      if (open && month === currentMonth()) {
+      const { open, month, centerMonth } = get();
+      if (open && month === (centerMonth ?? currentMonth())) {
+        // An open list of the month's calls stays open and gains the call that just ended.
+        const callsShown = get().calls !== null;
         set((state) => ({ whatIf: { ...state.whatIf, result: null } }));
-        void get().load();
+        void get()
+          .load()
+          .then(() => (callsShown ? get().loadCalls() : undefined));
       }
     },
   };

@@ -22,8 +22,10 @@ describe('KPI fact imports', () => {
   let settings: KpiSettings;
   let secrets: MemorySecretProvider;
   let kpi: KpiService;
+  let now: number;
 
   beforeEach(async () => {
+    now = NOW;
     store = await openTempStore();
     settings = { ...DEFAULT_KPI_SETTINGS, centerUtcOffsetMinutes: 480 };
     secrets = new MemorySecretProvider();
@@ -33,7 +35,7 @@ describe('KPI fact imports', () => {
       secrets,
       settings: () => settings,
       agent: () => AGENT,
-      nowMs: () => NOW,
+      nowMs: () => now,
     });
   });
   afterEach(() => store.dispose());
@@ -201,6 +203,15 @@ describe('KPI fact imports', () => {
       settings = { ...settings, centerUtcOffsetMinutes: 0 };
       expect(await offered()).toBe(0);
       expect((await kpi.calls('2026-10', 10)).total).toBe(1);
+    });
+
+    it('says which month is the current one by the center’s calendar, on the scorecard too', async () => {
+      now = Date.parse('2026-10-31T17:30:00.000Z');
+      settings = { ...settings, centerUtcOffsetMinutes: 480 };
+      expect(kpi.currentMonth()).toBe('2026-11');
+      expect((await kpi.scorecard('2026-10', undefined)).currentMonth).toBe('2026-11');
+      settings = { ...settings, centerUtcOffsetMinutes: -60 };
+      expect(kpi.currentMonth()).toBe('2026-10');
     });
   });
 

@@ -36,6 +36,7 @@ function card(answered: number, overrides: Partial<KpiScorecard> = {}): KpiScore
     workUnits: -450,
     level: null,
     formula: 'overall = 80 + … = 73',
+    currentMonth: currentMonth(),
     ...overrides,
   };
 }
@@ -136,6 +137,40 @@ describe('the KPI scorecard', () => {
     expect(fake.argsOf('kpi.scorecard')).toHaveLength(3);
     await userEvent.click(screen.getByTestId('kpi-close'));
     expect(screen.queryByTestId('kpi-panel')).toBeNull();
+  });
+
+  it('shows the center’s month when this PC’s zone guesses another, and moves that month as calls end', async () => {
+    // The PC says it is still last month; the center (settings.kpi's offset) is already in the next.
+    const centerMonth = '2031-07';
+    const fake = await renderWindow({ 'kpi.scorecard': ({ month }) => card(3, { month, currentMonth: centerMonth }) });
+    useKpiStore.setState({ month: '2031-06' });
+    await userEvent.click(screen.getByTestId('kpi-open'));
+    await waitFor(() => expect(screen.getByTestId('kpi-month')).toHaveValue(centerMonth));
+    expect(fake.argsOf('kpi.scorecard')).toEqual([{ month: '2031-06' }, { month: centerMonth }]);
+    act(() => fake.emit('calls.changed', callSummary('c1', { state: 'ended' })));
+    await waitFor(() => expect(fake.argsOf('kpi.scorecard')).toHaveLength(3));
+    expect(fake.argsOf('kpi.scorecard').at(-1)).toEqual({ month: centerMonth });
+    // A month the agent picked stays picked.
+    await act(() => useKpiStore.getState().setMonth('2031-06'));
+    expect(screen.getByTestId('kpi-month')).toHaveValue('2031-06');
+    expect(fake.argsOf('kpi.scorecard')).toHaveLength(4);
+  });
+
+  it('keeps the list of the month’s calls open when a call end reads the month again, with the new call in it', async () => {
+    let total = 1;
+    const fake = await renderWindow({
+      'kpi.scorecard': () => card(3),
+      'kpi.calls': () => ({ total, calls: Array.from({ length: total }, (_, i) => ({ callId: `c${i}`, ringAt: '2026-03-15T04:00:00.000Z', answered: true, secondsToAnswer: 2 })) }),
+    });
+    await userEvent.click(screen.getByTestId('kpi-open'));
+    await waitFor(() => expect(screen.getAllByTestId('kpi-metric-name')).toHaveLength(3));
+    await userEvent.click(screen.getAllByTestId('kpi-metric-name')[1]!);
+    await userEvent.click(screen.getByTestId('kpi-show-calls'));
+    await waitFor(() => expect(screen.getAllByTestId('kpi-call')).toHaveLength(1));
+    total = 2;
+    act(() => fake.emit('calls.changed', callSummary('c9', { state: 'ended' })));
+    await waitFor(() => expect(screen.getAllByTestId('kpi-call')).toHaveLength(2));
+    expect(fake.argsOf('kpi.calls')).toHaveLength(2);
   });
 
   it('draws the trend of the last months, and the scorecard still shows when the trend is refused', async () => {
