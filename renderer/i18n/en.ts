@@ -538,6 +538,7 @@ export const en: Messages = {
   kpi: {
     open: 'My KPI',
     trend: 'Overall, recent months',
+    trendChart: { empty: 'No scores for these months yet', standard: 'Standard {{value}}', reward: 'Reward {{value}}' },
     title: 'My KPI',
     month: 'Month',
     profile: 'Scorecard',

@@ -536,6 +536,7 @@ export const zhCN = {
   kpi: {
     open: '我的考核',
     trend: '近几个月综合得分',
+    trendChart: { empty: '近几个月还没有得分', standard: '达标 {{value}}', reward: '奖励线 {{value}}' },
     title: '我的考核',
     month: '月份',
     profile: '考核方案',

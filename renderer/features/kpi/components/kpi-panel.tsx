@@ -6,6 +6,7 @@ import { api } from '../../../api';
 import { formatDateTime } from '../../../i18n/format';
 import { ErrorNote } from '../../../ui/error-note';
 import { useKpiStore } from '../store';
+import { KpiTrend } from './kpi-trend';
 
 const SOURCES = ['call_log', 'agent_state', 'callbacks', 'work_orders', 'survey', 'complaints', 'qa', 'exams', 'training', 'supervisor', 'sales'] as const;
 type Source = (typeof SOURCES)[number];
@@ -142,38 +143,6 @@ function WhatIfBox() {
       )}
       {whatIf.error && <ErrorNote failure={whatIf.error} context={t('kpi.whatIf.failed')} testId="kpi-what-if-error" />}
     </form>
-  );
-}
-
-/** The overall over the last months as an inline SVG line (no chart library). */
-export function KpiTrend({ points }: { points: { month: string; overall: number }[] }) {
-  const { t } = useTranslation();
-  if (points.length === 0) return null;
-  const width = 360;
-  const height = 90;
-  const pad = 18;
-  const values = points.map((p) => p.overall);
-  const min = Math.min(...values, 80) - 2;
-  const max = Math.max(...values, 90) + 2;
-  const x = (i: number) => (points.length === 1 ? width / 2 : pad + (i * (width - 2 * pad)) / (points.length - 1));
-  const y = (v: number) => height - pad - ((v - min) * (height - 2 * pad)) / (max - min);
-  return (
-    <figure className="kpi-trend" data-testid="kpi-trend">
-      <figcaption>{t('kpi.trend')}</figcaption>
-      <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={t('kpi.trend')}>
-        <line className="kpi-trend-standard" x1={pad} x2={width - pad} y1={y(80)} y2={y(80)} />
-        <polyline className="kpi-trend-line" fill="none" points={points.map((p, i) => `${x(i)},${y(p.overall)}`).join(' ')} />
-        {points.map((p, i) => (
-          <g key={p.month} data-testid="kpi-trend-point" data-month={p.month} data-overall={p.overall}>
-            <circle cx={x(i)} cy={y(p.overall)} r={3} />
-            <text x={x(i)} y={height - 4} textAnchor="middle">
-              {p.month.slice(5)}
-            </text>
-            <title>{`${p.month}: ${p.overall}`}</title>
-          </g>
-        ))}
-      </svg>
-    </figure>
   );
 }
 
