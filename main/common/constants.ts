@@ -46,3 +46,28 @@ export const SOCKET_PATH = '/ipc';
 export const SOCKET_PROTOCOL = 'zuoxi.v1';
 export const SOCKET_AUTH_PREFIX = 'zuoxi.auth.';
 export const SECRET_FRAGMENT_KEY = 'secret';
+
+/**
+ * Where a KPI fact comes from, and the data source a profile names per metric. The first
+ * three Zuoxi counts itself; the others are imported (CSV or the center's endpoint).
+ * `team` is the team's own figures (its highest answered count, N1).
+ */
+export const KPI_SOURCES = [
+  'call_log',
+  'agent_state',
+  'callbacks',
+  'work_orders',
+  'survey',
+  'complaints',
+  'qa',
+  'exams',
+  'training',
+  'supervisor',
+  'sales',
+  'team',
+] as const;
+export type KpiSource = (typeof KPI_SOURCES)[number];
+
+export function isKpiSource(name: string): name is KpiSource {
+  return (KPI_SOURCES as readonly string[]).includes(name);
+}

@@ -35,6 +35,8 @@ let session: Session;
 interface Placed {
   callId: string;
   answered: boolean;
+  /** How the call log records its end: missed (the caller gave up) and rejected both count as offered, not answered. */
+  outcome: 'answered' | 'rejected' | 'missed';
   ring: { min: number; max: number } | null;
 }
 const placed: Placed[] = [];
@@ -126,7 +128,7 @@ async function answeredCall(page: Page, ringMs: number, endedBy: 'agent' | 'cust
   await customer.waitForEvent('CALL_CLOSED');
   await desk.waitForEvent('CALL_CLOSED');
   expect(await page.getByTestId('call-ended-notice').getAttribute('data-outcome')).toBe('answered');
-  return { callId, answered: true, ring: { min: (clickedAt - shownAt) / 1000, max: (activeAt - dialledAt) / 1000 } };
+  return { callId, answered: true, outcome: 'answered', ring: { min: (clickedAt - shownAt) / 1000, max: (activeAt - dialledAt) / 1000 } };
 }
 
 /** A call the agent refuses with the page's Reject while it rings. */
@@ -136,7 +138,7 @@ async function rejectedCall(page: Page): Promise<Placed> {
   await waitForNoCall(page);
   expect((await customer.waitForEvent('CALL_CLOSED')).param).toMatch(/486/);
   expect(await page.getByTestId('call-ended-notice').getAttribute('data-outcome')).toBe('rejected');
-  return { callId, answered: false, ring: null };
+  return { callId, answered: false, outcome: 'rejected', ring: null };
 }
 
 // ---- the scorecard as the page shows it ------------------------------------------------------
@@ -221,29 +223,43 @@ async function inputValue(page: Page, fact: string): Promise<string> {
   return page.locator(`[data-testid="kpi-input"][data-fact="${fact}"] strong`).innerText();
 }
 
-/** The drill-down's calls: id → answered, and the ring-to-answer seconds the page states for the answered ones. */
-async function drillDown(page: Page): Promise<{ answered: Record<string, boolean>; seconds: Record<string, number>; count: string }> {
-  await page.getByTestId('kpi-show-calls').click();
+/**
+ * The drill-down's calls: id → answered, id → outcome, and the ring-to-answer seconds the
+ * page states for the answered ones. Opens the list when it is not open yet (an open list
+ * reloads by itself when a call ends) and waits until it shows `expected` calls.
+ */
+async function drillDown(page: Page, expected: number): Promise<{ answered: Record<string, boolean>; outcomes: Record<string, string>; seconds: Record<string, number>; count: string }> {
+  const show = page.getByTestId('kpi-show-calls');
+  if ((await show.count()) > 0) await show.click();
   await page.getByTestId('kpi-calls').waitFor();
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="kpi-call"]').length === n, expected, { timeout: 10_000 });
   const items = await page.$$eval('[data-testid="kpi-call"]', (elements) =>
-    elements.map((li) => ({ id: li.getAttribute('data-call-id') ?? '', answered: li.getAttribute('data-answered') === 'true', text: li.textContent ?? '' })),
+    elements.map((li) => ({
+      id: li.getAttribute('data-call-id') ?? '',
+      answered: li.getAttribute('data-answered') === 'true',
+      outcome: li.getAttribute('data-outcome') ?? '',
+      text: li.textContent ?? '',
+    })),
   );
   const answered: Record<string, boolean> = {};
+  const outcomes: Record<string, string> = {};
   const seconds: Record<string, number> = {};
   const [before, after] = zhCN.kpi.calls.answered.split('{{seconds}}') as [string, string];
   for (const item of items) {
     expect(answered[item.id]).toBeUndefined();
     answered[item.id] = item.answered;
-    const outcome = item.text.split(' · ').pop() ?? '';
+    outcomes[item.id] = item.outcome;
+    const label = item.text.split(' · ').pop() ?? '';
     if (item.answered) {
-      expect(outcome.startsWith(before) && outcome.endsWith(after)).toBe(true);
-      seconds[item.id] = Number(outcome.slice(before.length, outcome.length - after.length));
+      expect(label.startsWith(before) && label.endsWith(after)).toBe(true);
+      seconds[item.id] = Number(label.slice(before.length, label.length - after.length));
     } else {
-      expect(outcome).toBe(zhCN.kpi.calls.missed);
+      // Counted alike, told apart for the agent: 未接 for a caller who gave up, 已拒接 for a reject.
+      expect(label).toBe(item.outcome === 'missed' ? zhCN.kpi.calls.missed : zhCN.calls.ended.outcome[item.outcome as 'rejected']);
     }
   }
   const count = await page.locator('[data-testid="kpi-calls"] p').innerText();
-  return { answered, seconds, count };
+  return { answered, outcomes, seconds, count };
 }
 
 // ---- what the page must show, from what the test did ---------------------------------------
@@ -320,7 +336,7 @@ test('before any call: the scorecard has no call data, the answer rate is scored
   expect(await inputValue(page, 'offeredCalls')).toBe('0');
   expect(await inputValue(page, 'answeredCalls')).toBe('0');
   await page.getByTestId('kpi-unavailable-reason').waitFor();
-  const calls = await drillDown(page);
+  const calls = await drillDown(page, 0);
   expect(calls.answered).toEqual({});
   await closeScorecard(page);
 });
@@ -356,8 +372,9 @@ test('reopened, the scorecard counts them: answer rate = answered / offered, res
   const provenance = await page.locator('[data-testid="kpi-input"][data-fact="answeredCalls"] [data-testid="kpi-provenance"]').innerText();
   expect(provenance).toContain(zhCN.kpi.source.call_log);
   expect(provenance).toContain('calls: inbound');
-  const calls = await drillDown(page);
+  const calls = await drillDown(page, offered());
   expect(calls.answered).toEqual(Object.fromEntries(placed.map((p) => [p.callId, p.answered])));
+  expect(calls.outcomes).toEqual(Object.fromEntries(placed.map((p) => [p.callId, p.outcome])));
   expect(calls.count).toBe(zhCN.kpi.calls.count.replace('{{shown}}', String(offered())).replace('{{total}}', String(offered())));
   for (const call of placed.filter((p) => p.ring)) {
     expect(calls.seconds[call.callId]).toBeGreaterThanOrEqual(call.ring!.min - 0.001);
@@ -405,7 +422,7 @@ test('with the scorecard open, a caller who gives up while it rings moves the nu
   await customer.waitForEvent('CALL_CLOSED');
   await waitForNoCall(page);
   expect(await page.getByTestId('call-ended-notice').getAttribute('data-outcome')).toBe('missed');
-  placed.push({ callId, answered: false, ring: null });
+  placed.push({ callId, answered: false, outcome: 'missed', ring: null });
 
   // No click: the open panel read the scorecard again when the call ended.
   const expectedRate = shown((answered() * 100) / offered(), 'percent');
@@ -421,11 +438,63 @@ test('with the scorecard open, a caller who gives up while it rings moves the nu
   expect(after.overall).toBeLessThan(before.overall);
   await waitForTrend(page, after.overall);
 
-  // The detail stayed open with the new inputs; the drill-down is read again and lists the missed call too.
+  // The detail stayed open with the new inputs; the open drill-down read itself again and lists the missed call too.
   expect(await inputValue(page, 'offeredCalls')).toBe(String(offered()));
   expect(await inputValue(page, 'answeredCalls')).toBe(String(answered()));
-  const calls = await drillDown(page);
+  const calls = await drillDown(page, offered());
   expect(calls.answered).toEqual(Object.fromEntries(placed.map((p) => [p.callId, p.answered])));
-  expect(calls.answered[callId]).toBe(false);
+  expect(calls.outcomes[callId]).toBe('missed');
+  before = after;
+});
+
+test('facts from outside Zuoxi: a CSV with the team’s N1 and the survey counts, chosen in the page, moves metric 1 and the survey metrics', async () => {
+  const { page } = session;
+  const month = await page.getByTestId('kpi-month').inputValue();
+  expect(before.rows['calls-answered']).toMatchObject({ available: false, score: '—' });
+  const n1 = answered() + 3;
+  const evaluations = answered();
+  // Long layout with Chinese headers, as a supervisor's export would have it; the last row is Zuoxi's own figure and is refused.
+  const sheet = [
+    '工号,月份,指标,数值',
+    `班组,${month},N1,${n1}`,
+    `${AGENT.user},${month},评价数,${evaluations}`,
+    `${AGENT.user},${month},satisfiedEvaluations,${evaluations}`,
+    `${AGENT.user},${month},answeredCalls,99`,
+  ].join('\r\n');
+  await page.getByTestId('kpi-facts-input').setInputFiles({ name: '考核数据.csv', mimeType: 'text/csv', buffer: Buffer.from(sheet, 'utf8') });
+  const report = page.getByTestId('kpi-facts-report');
+  await report.waitFor({ timeout: 10_000 });
+  expect(await report.getAttribute('data-problems')).toBe('1');
+  expect(await page.getByTestId('kpi-facts-problem').innerText()).toContain('answeredCalls');
+  expect(await report.innerText()).toContain(zhCN.kpi.facts.split.replace('{{mine}}', '2').replace('{{agent}}', AGENT.user).replace('{{team}}', '1').replace('{{others}}', '0'));
+  expect(await page.locator('[data-testid="kpi-facts-import"]').first().getAttribute('data-origin')).toBe('考核数据.csv');
+
+  // The scorecard was read again: metric 1 is N × 100 / N1 and counts now; the survey metrics have data.
+  const expectedRaw = shown((answered() * 100) / n1, 'percent');
+  await page.waitForFunction(
+    (raw) => document.querySelector('[data-testid="kpi-metric"][data-id="calls-answered"] [data-testid="kpi-raw"]')?.textContent === raw,
+    expectedRaw,
+    { timeout: 10_000 },
+  );
+  await waitForLoaded(page);
+  const after = await readCard(page);
+  const metric1 = after.rows['calls-answered']!;
+  expect(metric1.available).toBe(true);
+  expect(Number(metric1.score)).toBeCloseTo((answered() * 100) / n1, 2);
+  const sampling = stepPoints(scoringOf('evaluation-sampling-rate'), (evaluations * 100) / answered());
+  expect(after.rows['evaluation-sampling-rate']).toMatchObject({ available: true, raw: shown((evaluations * 100) / answered(), 'percent'), points: signed(sampling) });
+  expect(after.rows['satisfaction']).toMatchObject({ available: true, raw: '100%' });
+  // What Zuoxi counts itself was not overridden by the file.
+  expect(after.rows['answer-rate']).toEqual(before.rows['answer-rate']);
+  expectConsistent(after);
+  expect(after.overall).not.toBe(before.overall);
+
+  // Every imported number says where it came from: the file and its row.
+  await openDetail(page, 'calls-answered');
+  expect(await inputValue(page, 'teamMaxAnsweredCalls')).toBe(String(n1));
+  const provenance = await page.locator('[data-testid="kpi-input"][data-fact="teamMaxAnsweredCalls"] [data-testid="kpi-provenance"]').innerText();
+  expect(provenance).toContain(zhCN.kpi.source.team);
+  expect(provenance).toContain('考核数据.csv, row 1');
+  await screenshot(page, '12-kpi-facts-imported-zh-CN');
   await closeScorecard(page);
 });

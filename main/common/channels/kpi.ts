@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CALL_OUTCOMES } from '../domain';
 
 // The personal KPI scorecard (issue 6): the engine in main/core/kpi scores this seat's
 // agent's month from the store's facts and the imported ones (CSV or the center's REST
@@ -125,7 +126,16 @@ export const kpiChannels = {
     z.object({ month: KpiMonth, limit: z.number().int().min(1).max(500).default(100) }).strict(),
     z.object({
       total: z.number().int(),
-      calls: z.array(z.object({ callId: z.string(), ringAt: z.string(), answered: z.boolean(), secondsToAnswer: z.number().nullable() })),
+      calls: z.array(
+        z.object({
+          callId: z.string(),
+          ringAt: z.string(),
+          answered: z.boolean(),
+          secondsToAnswer: z.number().nullable(),
+          /** How it ended: an unanswered call was missed (rang out, caller gave up) or rejected by the agent. */
+          outcome: z.enum(CALL_OUTCOMES),
+        }),
+      ),
     }),
   ),
   /**

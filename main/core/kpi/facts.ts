@@ -8,34 +8,24 @@
  * engine stays a pure function over those numbers, cheap enough to re-run on every call
  * end or what-if.
  */
+import { KPI_SOURCES, type KpiSource } from '../../common/constants';
 
 /** Where a fact is provided from; the profile names one per metric as its data source. */
-export const FACT_SOURCES = [
-  'call_log',
-  'agent_state',
-  'callbacks',
-  'work_orders',
-  'survey',
-  'complaints',
-  'qa',
-  'exams',
-  'training',
-  'supervisor',
-  'sales',
-] as const;
-export type FactSource = (typeof FACT_SOURCES)[number];
+export const FACT_SOURCES = KPI_SOURCES;
+export type FactSource = KpiSource;
 
 /**
  * Every fact a profile may name, with the provider that fills it. A profile naming any
  * other fact is refused on load: a typo must not silently score as "unavailable".
  */
 export const FACT_REGISTRY = {
-  // call_log (Zuoxi's own calls table; the team maximum is imported from the team's logs)
+  // call_log (Zuoxi's own calls table)
   offeredCalls: 'call_log',
   answeredCalls: 'call_log',
   ringToAnswerSecondsSum: 'call_log',
   ringToAnswerCount: 'call_log',
-  teamMaxAnsweredCalls: 'call_log',
+  // team (imported: this seat only has its own calls)
+  teamMaxAnsweredCalls: 'team',
   // agent_state (state log against the shift schedule)
   scheduledShifts: 'agent_state',
   absences: 'agent_state',
@@ -84,16 +74,15 @@ export const FACT_NAMES = Object.keys(FACT_REGISTRY) as FactName[];
 const COMPUTED_SOURCES: ReadonlySet<FactSource> = new Set(['call_log', 'agent_state', 'callbacks']);
 
 /** Figures of the whole team, not of one agent: imported with agent "*". */
-export const TEAM_FACTS: ReadonlySet<FactName> = new Set<FactName>(['teamMaxAnsweredCalls']);
+export const TEAM_FACTS: ReadonlySet<FactName> = new Set(FACT_NAMES.filter((name) => FACT_REGISTRY[name] === 'team'));
 
 /**
  * Whether a CSV or REST import may supply this fact. What Zuoxi counts itself (calls,
  * attendance, callbacks) is not overridden by a file: two truths for one number would
- * make the scorecard untraceable. The team's N1 is the exception: this seat only has
- * its own calls.
+ * make the scorecard untraceable.
  */
 export function isImportableFact(name: FactName): boolean {
-  return TEAM_FACTS.has(name) || !COMPUTED_SOURCES.has(FACT_REGISTRY[name]);
+  return !COMPUTED_SOURCES.has(FACT_REGISTRY[name]);
 }
 
 export function isFactName(name: string): name is FactName {

@@ -1,4 +1,5 @@
 import type { KpiChange, KpiFactImportReport } from '../../common/channels/kpi';
+import type { CallOutcome } from '../../common/domain';
 import { ZuoxiError } from '../../common/errors';
 import { decodeText } from '../directory/import/source-file';
 import type { SecretProvider } from '../secrets';
@@ -73,8 +74,8 @@ export class KpiService {
     const window = monthWindow(month, this.utcOffsetMinutes());
     const where = `FROM calls WHERE ring_at >= ? AND ring_at < ? AND direction = 'inbound'`;
     const total = await this.deps.db.get<{ n: number }>(`SELECT COUNT(*) AS n ${where}`, [window.fromIso, window.toIso]);
-    const rows = await this.deps.db.all<{ call_id: string; ring_at: string; answer_at: string | null }>(
-      `SELECT call_id, ring_at, answer_at ${where} ORDER BY ring_at DESC LIMIT ?`,
+    const rows = await this.deps.db.all<{ call_id: string; ring_at: string; answer_at: string | null; outcome: CallOutcome }>(
+      `SELECT call_id, ring_at, answer_at, outcome ${where} ORDER BY ring_at DESC LIMIT ?`,
       [window.fromIso, window.toIso, limit],
     );
     return {
@@ -83,6 +84,7 @@ export class KpiService {
         callId: row.call_id,
         ringAt: row.ring_at,
         answered: row.answer_at !== null,
+        outcome: row.outcome,
         secondsToAnswer: row.answer_at === null ? null : Math.round(Date.parse(row.answer_at) - Date.parse(row.ring_at)) / 1000,
       })),
     };

@@ -10,7 +10,8 @@ import type {
   Interaction,
 } from '../../../main/common/domain';
 import { call, toFailure, type Failure } from '../../api';
-import { importFormatOf, readFileAsBase64 } from './read-file';
+import { readFileAsBase64 } from '../../api/read-file';
+import { importFormatOf } from './import-format';
 
 export const SEARCH_LIMIT = 50;
 export const HISTORY_PAGE_SIZE = 100;

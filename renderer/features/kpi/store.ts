@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { KpiScorecard, KpiWhatIf } from '../../../main/common/channels/kpi';
+import type { Result } from '../../../main/common/contract';
 import { call, toFailure, type Failure } from '../../api';
 
 /**
@@ -41,10 +42,8 @@ export interface KpiData {
   callsError: Failure | null;
 }
 
-export interface KpiCalls {
-  total: number;
-  calls: { callId: string; ringAt: string; answered: boolean; secondsToAnswer: number | null }[];
-}
+/** The drill-down's calls, as the contract states them. */
+export type KpiCalls = Result<'kpi.calls'>;
 
 /** Calls shown in the drill-down. */
 export const DRILL_DOWN_CALLS = 100;
@@ -54,10 +53,7 @@ export interface KpiProfileName {
   names: { 'zh-CN': string; en: string };
 }
 
-export interface KpiTrendPoint {
-  month: string;
-  overall: number;
-}
+export type KpiTrendPoint = Result<'kpi.trend'>[number];
 
 /** Months on the trend line. */
 export const TREND_MONTHS = 6;

@@ -156,7 +156,7 @@ describe('KPI fact imports', () => {
       expect(report).toMatchObject({ teamFacts: 1, forThisAgent: 0 });
       const scored = metric(await kpi.scorecard('2026-11', undefined), 'calls-answered');
       expect(scored).toMatchObject({ available: true, counted: true, raw: 80, score: 80 });
-      expect(scored.inputs.find((i) => i.fact === 'teamMaxAnsweredCalls')?.provenance.ref).toBe('n1.csv, row 1, N1');
+      expect(scored.inputs.find((i) => i.fact === 'teamMaxAnsweredCalls')?.provenance).toMatchObject({ source: 'team', ref: 'n1.csv, row 1, N1' });
 
       // Two more answered than the imported N1 knew of: this agent is now the team's best.
       for (let i = 0; i < 4; i += 1) await logCall(`m${i}@pbx`, '2026-11-06T03:00:00.000Z', 3);

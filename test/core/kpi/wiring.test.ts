@@ -118,10 +118,10 @@ describe('kpi wiring', () => {
     if (!reply.ok) throw new Error(JSON.stringify(reply));
     expect(reply.value.total).toBe(2);
     expect(reply.value.calls).toHaveLength(1);
-    const all = (await workstation.router.dispatch('kpi.calls', { month: '2026-03' })) as Ok<{ calls: { callId: string; answered: boolean; secondsToAnswer: number | null }[] }>;
-    expect(all.ok && all.value.calls.map((c) => [c.answered, c.secondsToAnswer]).sort()).toEqual([
-      [false, null],
-      [true, 4.5],
+    const all = (await workstation.router.dispatch('kpi.calls', { month: '2026-03' })) as Ok<{ calls: { callId: string; answered: boolean; secondsToAnswer: number | null; outcome: string }[] }>;
+    expect(all.ok && all.value.calls.map((c) => [c.answered, c.secondsToAnswer, c.outcome]).sort()).toEqual([
+      [false, null, 'missed'],
+      [true, 4.5, 'answered'],
     ]);
     const april = (await workstation.router.dispatch('kpi.calls', { month: '2026-04' })) as Ok<{ total: number }>;
     expect(april.ok && april.value.total).toBe(0);

@@ -79,8 +79,9 @@ describe('the KPI scorecard', () => {
       'kpi.calls': () => ({
         total: 4,
         calls: [
-          { callId: 'a@pbx', ringAt: '2026-03-15T04:00:00.000Z', answered: true, secondsToAnswer: 4.5 },
-          { callId: 'b@pbx', ringAt: '2026-03-15T03:00:00.000Z', answered: false, secondsToAnswer: null },
+          { callId: 'a@pbx', ringAt: '2026-03-15T04:00:00.000Z', answered: true, secondsToAnswer: 4.5, outcome: 'answered' },
+          { callId: 'b@pbx', ringAt: '2026-03-15T03:00:00.000Z', answered: false, secondsToAnswer: null, outcome: 'missed' },
+          { callId: 'c@pbx', ringAt: '2026-03-15T02:00:00.000Z', answered: false, secondsToAnswer: null, outcome: 'rejected' },
         ],
       }),
     });
@@ -93,10 +94,13 @@ describe('the KPI scorecard', () => {
     expect(within(inputs[0]!).getByTestId('kpi-provenance')).toHaveTextContent('来自 话务记录');
     expect(within(inputs[0]!).getByTestId('kpi-provenance')).toHaveTextContent('calls: inbound, ring_at in [a, b)');
     await userEvent.click(screen.getByTestId('kpi-show-calls'));
-    await waitFor(() => expect(screen.getAllByTestId('kpi-call')).toHaveLength(2));
-    expect(screen.getByTestId('kpi-calls')).toHaveTextContent('显示 2 / 共 4 个来电');
+    await waitFor(() => expect(screen.getAllByTestId('kpi-call')).toHaveLength(3));
+    expect(screen.getByTestId('kpi-calls')).toHaveTextContent('显示 3 / 共 4 个来电');
     expect(screen.getAllByTestId('kpi-call')[0]).toHaveTextContent('4.5 秒接起');
     expect(screen.getAllByTestId('kpi-call')[1]).toHaveTextContent('未接');
+    // Counted as offered and not answered all the same, but the agent sees it was their reject.
+    expect(screen.getAllByTestId('kpi-call')[2]).toHaveTextContent('已拒接');
+    expect(screen.getAllByTestId('kpi-call')[2]).toHaveAttribute('data-outcome', 'rejected');
     await userEvent.click(within(screen.getAllByTestId('kpi-metric')[2]!).getByTestId('kpi-metric-name'));
     expect(screen.getByTestId('kpi-unavailable-reason')).toHaveTextContent('no data for evaluations');
     // Survey facts: no calls to drill into.
@@ -160,7 +164,7 @@ describe('the KPI scorecard', () => {
     let total = 1;
     const fake = await renderWindow({
       'kpi.scorecard': () => card(3),
-      'kpi.calls': () => ({ total, calls: Array.from({ length: total }, (_, i) => ({ callId: `c${i}`, ringAt: '2026-03-15T04:00:00.000Z', answered: true, secondsToAnswer: 2 })) }),
+      'kpi.calls': () => ({ total, calls: Array.from({ length: total }, (_, i) => ({ callId: `c${i}`, ringAt: '2026-03-15T04:00:00.000Z', answered: true, secondsToAnswer: 2, outcome: 'answered' as const })) }),
     });
     await userEvent.click(screen.getByTestId('kpi-open'));
     await waitFor(() => expect(screen.getAllByTestId('kpi-metric-name')).toHaveLength(3));

@@ -2,6 +2,7 @@ import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ImportReport, ImportRowError } from '../../../../main/common/domain';
 import { ErrorNote } from '../../../ui/error-note';
+import { FileButton } from '../../../ui/file-button';
 import { useDirectoryStore, type ImportFailure } from '../store';
 
 /** A file with this many bad rows is not worth listing whole; the count says the rest. */
@@ -20,22 +21,13 @@ export function ImportPanel() {
       <h2 className="section-title" id={titleId}>
         {t('import.title')}
       </h2>
-      <label className={busy ? 'file-button disabled' : 'file-button'}>
-        {t('import.choose')}
-        <input
-          type="file"
-          className="visually-hidden"
-          data-testid="import-input"
-          accept=".csv,.vcf,text/csv,text/vcard,text/x-vcard"
-          disabled={busy}
-          onChange={(event) => {
-            const file = event.currentTarget.files?.[0];
-            // Cleared so choosing the same file again (after fixing it) fires a change.
-            event.currentTarget.value = '';
-            if (file) void importFile(file);
-          }}
-        />
-      </label>
+      <FileButton
+        label={t('import.choose')}
+        accept=".csv,.vcf,text/csv,text/vcard,text/x-vcard"
+        disabled={busy}
+        testId="import-input"
+        onFile={(file) => void importFile(file)}
+      />
       <p className="muted hint">{t('import.hint')}</p>
 
       {state.phase === 'reading' && (

@@ -1,16 +1,15 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KpiMetric } from '../../../../main/common/channels/kpi';
+import { isKpiSource } from '../../../../main/common/constants';
 import type { Locale } from '../../../../main/common/domain';
 import { api } from '../../../api';
 import { formatDateTime } from '../../../i18n/format';
 import { ErrorNote } from '../../../ui/error-note';
 import { useKpiStore } from '../store';
+import { KpiFacts } from './kpi-facts';
 import { KpiTrend } from './kpi-trend';
 
-const SOURCES = ['call_log', 'agent_state', 'callbacks', 'work_orders', 'survey', 'complaints', 'qa', 'exams', 'training', 'supervisor', 'sales'] as const;
-type Source = (typeof SOURCES)[number];
-const isSource = (s: string): s is Source => (SOURCES as readonly string[]).includes(s);
 
 /** Numbers as the agent reads them: at most 2 decimals, a % for percentages. */
 export function formatKpiValue(value: number | null, unit: string): string {
@@ -49,8 +48,10 @@ function CallsDrillDown({ locale }: { locale: Locale }) {
       <p>{t('kpi.calls.count', { shown: calls.calls.length, total: calls.total })}</p>
       <ul>
         {calls.calls.map((c) => (
-          <li key={c.callId} data-testid="kpi-call" data-call-id={c.callId} data-answered={c.answered}>
-            {formatDateTime(c.ringAt, locale)} · {c.answered ? t('kpi.calls.answered', { seconds: c.secondsToAnswer ?? 0 }) : t('kpi.calls.missed')}
+          <li key={c.callId} data-testid="kpi-call" data-call-id={c.callId} data-answered={c.answered} data-outcome={c.outcome}>
+            {/* Missed or rejected count alike (offered, not answered); the agent still sees which it was. */}
+            {formatDateTime(c.ringAt, locale)} ·{' '}
+            {c.answered ? t('kpi.calls.answered', { seconds: c.secondsToAnswer ?? 0 }) : c.outcome === 'missed' ? t('kpi.calls.missed') : t(`calls.ended.outcome.${c.outcome}`)}
           </li>
         ))}
       </ul>
@@ -78,7 +79,7 @@ function MetricDetail({ metric, locale }: { metric: KpiMetric; locale: Locale })
                 <span className="kpi-input-fact">{input.fact}</span> = <strong>{formatKpiValue(input.value, '')}</strong>
                 <span className="kpi-provenance" data-testid="kpi-provenance">
                   {t('kpi.provenance', {
-                    source: isSource(input.provenance.source) ? t(`kpi.source.${input.provenance.source}`) : input.provenance.source,
+                    source: isKpiSource(input.provenance.source) ? t(`kpi.source.${input.provenance.source}`) : input.provenance.source,
                     at: formatDateTime(input.provenance.importedAt, locale),
                     ref: input.provenance.ref,
                   })}
@@ -237,7 +238,7 @@ export function KpiPanel() {
                       <td data-testid="kpi-target">{formatKpiValue(metric.target, metric.unit)}</td>
                       <td data-testid="kpi-points">{metric.available || metric.score !== null ? signed(metric.points) : '—'}</td>
                       <td data-testid="kpi-score">{metric.score === null ? '—' : formatKpiValue(metric.score, '')}</td>
-                      <td data-testid="kpi-source">{isSource(metric.source) ? t(`kpi.source.${metric.source}`) : metric.source}</td>
+                      <td data-testid="kpi-source">{isKpiSource(metric.source) ? t(`kpi.source.${metric.source}`) : metric.source}</td>
                       <td>
                         {!metric.available && (
                           <span className="kpi-unavailable" data-testid="kpi-unavailable" title={metric.unavailableReason}>
@@ -253,6 +254,7 @@ export function KpiPanel() {
             </table>
           </>
         )}
+        <KpiFacts locale={locale} />
       </section>
     </div>
   );
