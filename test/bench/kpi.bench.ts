@@ -6,20 +6,22 @@
 // only inside 09:00–18:00 local day shifts, ~1400 a working day over about two years,
 // every 29th day an empty post (a shift with no log-in), two state-log rows per answered
 // call plus the day's log-in and log-out, and a repair work-order callback (with its
-// attempt) for every tenth answered call. One month is then scored the way the
-// scorecard will: storeFacts (three SQL aggregates, callbacks through the real
-// CallbackService) + scoreMonth with the customer-service profile. Timed warm, one month
-// at a time, 30 runs; month_ms on the last line is the median. The first, cold run and a
-// what-if are reported above it. The last line is machine-readable.
+// attempt) for every tenth answered call. Imported facts as a center would have them: a
+// team sheet per month (200 agents × every importable fact, SQL-filled), and this month's
+// sheet taken in through the real CSV import (timed, reported above). One month is then
+// scored the way the scorecard is: KpiService.scorecard (three SQL aggregates, callbacks
+// through the real CallbackService, the newest imported facts, the customer-service
+// profile). Timed warm, 30 runs; month_ms on the last line is the median. The first, cold
+// run and a what-if are reported above it. The last line is machine-readable.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PhoneNumberNormalizer } from '../../main/core/directory/phone-number';
 import { systemClock } from '../../main/core/edge/clock';
-import { moreAnsweredCalls, scoreMonth, whatIf } from '../../main/core/kpi/engine';
-import { storeFacts } from '../../main/core/kpi/facts/store-facts';
-import { customerServiceProfile } from '../../main/core/kpi/profiles';
+import { FACT_NAMES, isImportableFact, TEAM_FACTS } from '../../main/core/kpi/facts';
+import { KpiService } from '../../main/core/kpi/kpi-service';
 import { silentLogger } from '../../main/core/log/logger';
+import { MemorySecretProvider } from '../../main/core/secrets';
 import type { Database } from '../../main/core/store/database';
 import { openStore } from '../../main/core/store/migrations';
 import { Outbox } from '../../main/core/sync/outbox';
@@ -37,6 +39,8 @@ const BASE_S = Date.UTC(2025, 0, 1) / 1000 - OFFSET_MINUTES * 60;
 const SHIFT_S = 9 * 3600;
 // A full month in the middle of the data (BENCH_MONTH=2025-01 for a quicker run with fewer calls).
 const MONTH = process.env.BENCH_MONTH ?? '2025-11';
+const TEAM = 200;
+const IMPORTED_FACTS = FACT_NAMES.filter((name) => isImportableFact(name) && !TEAM_FACTS.has(name));
 
 /** Working day w (0, 1, …) → calendar day: every 29th calendar day (d % 29 = 28) has no calls and no log-in. */
 const workingDaySql = (w: string) => `(${w} + ${w} / 28)`;
@@ -98,6 +102,33 @@ async function fill(db: Database, calls: number): Promise<void> {
   `);
 }
 
+/** One import per month before MONTH and after it, each with every importable fact of every agent on the team. */
+async function fillImported(db: Database): Promise<void> {
+  const agents = Array.from({ length: TEAM }, (_, i) => (i === 0 ? AGENT : String(8001 + i)));
+  const months = Array.from({ length: 24 }, (_, i) => `${2025 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`).filter((m) => m !== MONTH);
+  await db.transaction(async (tx) => {
+    for (const month of months) {
+      const batch = await tx.run("INSERT INTO kpi_fact_imports (kind, origin, checksum, imported_at, fact_count) VALUES ('csv', ?, ?, ?, ?)", [
+        `team-${month}.csv`,
+        `bench-${month}`,
+        new Date().toISOString(),
+        agents.length * IMPORTED_FACTS.length + 1,
+      ]);
+      const values = agents.flatMap((agent, a) => IMPORTED_FACTS.map((fact, f) => `(${batch.lastId}, '${agent}', '${month}', '${fact}', ${(a * 7 + f * 13) % 97}, 'row ${a + 1}')`));
+      values.push(`(${batch.lastId}, '*', '${month}', 'teamMaxAnsweredCalls', 40000, 'row ${agents.length + 1}')`);
+      await tx.exec(`INSERT INTO kpi_facts (import_id, agent, month, fact, value, ref) VALUES ${values.join(',')}`);
+    }
+  });
+}
+
+/** MONTH's team sheet in the wide layout a supervisor exports: one row per agent, one column per fact, and the N1 row. */
+function teamSheet(): Buffer {
+  const header = ['工号', '月份', ...IMPORTED_FACTS, 'N1'];
+  const rows = Array.from({ length: TEAM }, (_, a) => [a === 0 ? AGENT : String(8001 + a), MONTH, ...IMPORTED_FACTS.map((_, f) => String((a * 7 + f * 13) % 97)), '']);
+  rows.push(['班组', MONTH, ...IMPORTED_FACTS.map(() => ''), '40000']);
+  return Buffer.from([header, ...rows].map((row) => row.join(',')).join('\r\n'), 'utf8');
+}
+
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zuoxi-bench-kpi-'));
   const db = await openStore(path.join(dir, 'kpi.db'), silentLogger);
@@ -122,8 +153,23 @@ async function main(): Promise<void> {
       onChanged: () => undefined,
       onReminder: () => undefined,
     });
-    const request = { agent: AGENT, month: MONTH, utcOffsetMinutes: OFFSET_MINUTES, nowMs: Date.now() };
-    const scoreOnce = async () => scoreMonth(customerServiceProfile, await storeFacts(db, callbacks, request));
+    await fillImported(db);
+    const kpi = new KpiService({
+      db,
+      callbacks,
+      secrets: new MemorySecretProvider(),
+      settings: () => ({ centerUtcOffsetMinutes: OFFSET_MINUTES, factsEndpoint: null }),
+      agent: () => AGENT,
+      nowMs: () => Date.now(),
+    });
+    started = monotonicMs();
+    const imported = await kpi.importCsv(`team-${MONTH}.csv`, teamSheet());
+    const importMs = monotonicMs() - started;
+    console.log(
+      `imported facts: kpi_facts=${await count('kpi_facts')}; ${MONTH}'s team sheet (${TEAM} agents × ${IMPORTED_FACTS.length} facts + N1) through the CSV import: ` +
+        `${imported.import.factCount} figures, ${imported.problemCount} refused, ${importMs.toFixed(1)} ms`,
+    );
+    const scoreOnce = () => kpi.scorecard(MONTH, 'customer-service');
 
     started = monotonicMs();
     const first = await scoreOnce();
@@ -134,20 +180,19 @@ async function main(): Promise<void> {
       await scoreOnce();
       timings.push(monotonicMs() - started);
     }
-    const facts = await storeFacts(db, callbacks, request);
     started = monotonicMs();
-    const what = whatIf(customerServiceProfile, facts, moreAnsweredCalls(10, 8));
+    const what = await kpi.whatIf(MONTH, 'customer-service', { answeredWithinSeconds: { calls: 10, seconds: 8 } });
     const whatIfMs = monotonicMs() - started;
 
-    const fact = (name: keyof typeof facts.facts) => facts.facts[name]?.value;
+    const input = (name: string) => first.metrics.flatMap((m) => m.inputs).find((i) => i.fact === name)?.value;
     console.log(
-      `month ${MONTH}: offered=${fact('offeredCalls')} answered=${fact('answeredCalls')} mean_answer_s=${((fact('ringToAnswerSecondsSum') ?? 0) / (fact('ringToAnswerCount') ?? 1)).toFixed(2)} ` +
-        `shifts=${fact('scheduledShifts')} absences=${fact('absences')} callbacks=${fact('callbacksRequired')}/${fact('callbacksMade')}/${fact('callbacksEffective')}`,
+      `month ${MONTH}: offered=${input('offeredCalls')} answered=${input('answeredCalls')} mean_answer_s=${((input('ringToAnswerSecondsSum') ?? 0) / (input('ringToAnswerCount') ?? 1)).toFixed(2)} ` +
+        `absences=${input('absences')} callbacks=${input('callbacksRequired')}/${input('callbacksMade')}/${input('callbacksEffective')} N1=${input('teamMaxAnsweredCalls')}`,
     );
-    console.log(`overall=${first.overall} work_units=${first.workUnits} (${first.metrics.filter((m) => m.available).length} of 18 metrics from the store; the rest at standard until imported)`);
-    console.log(`cold first month: ${coldMs.toFixed(3)} ms; what-if (+10 calls within 8 s, two scorings): ${whatIfMs.toFixed(3)} ms, overall ${what.overallDelta >= 0 ? '+' : ''}${what.overallDelta}`);
+    console.log(`overall=${first.overall} work_units=${first.workUnits} (${first.metrics.filter((m) => m.available).length} of 18 metrics with data)`);
+    console.log(`cold first month: ${coldMs.toFixed(3)} ms; what-if (+10 calls within 8 s, facts read again and two scorings): ${whatIfMs.toFixed(3)} ms, overall ${what.overallDelta >= 0 ? '+' : ''}${what.overallDelta}`);
     const summary = summarize(timings);
-    console.log(formatSummary('month (storeFacts + scoreMonth)', summary));
+    console.log(formatSummary('month (KpiService.scorecard)', summary));
     console.log(`kpi month_ms=${summary.p50.toFixed(3)} calls=${CALLS}`);
   } finally {
     await db.close();

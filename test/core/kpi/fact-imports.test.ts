@@ -126,6 +126,17 @@ describe('KPI fact imports', () => {
       ]);
     });
 
+    it('stores a whole team sheet, past one statement’s worth of rows, and counts it right', async () => {
+      const agents = Array.from({ length: 601 }, (_, i) => String(8001 + i));
+      const sheet = ['工号,月份,考试成绩,执行力', ...agents.map((agent, i) => `${agent},2026-11,${i % 100},${i % 7}`)].join('\n');
+      const report = await kpi.importCsv('team.csv', csv(sheet));
+      expect(report).toMatchObject({ forThisAgent: 2, otherAgents: 1200, problemCount: 0, import: { factCount: 1202 } });
+      const stored = await store.db.get<{ n: number; total: number }>('SELECT COUNT(*) AS n, SUM(value) AS total FROM kpi_facts');
+      const expectedTotal = agents.reduce((sum, _, i) => sum + (i % 100) + (i % 7), 0);
+      expect(stored).toEqual({ n: 1202, total: expectedTotal });
+      expect(metric(await kpi.scorecard('2026-11', undefined), 'monthly-exam').inputs[0]).toMatchObject({ value: 0, provenance: { ref: 'team.csv, row 1, 考试成绩' } });
+    });
+
     it('writes an import all or nothing: a row the store refuses rolls the whole import back', async () => {
       const facts = new ImportedFacts(store.db);
       const good = { agent: AGENT, month: '2026-11', fact: 'examScore' as const, value: 90, ref: 'row 1' };

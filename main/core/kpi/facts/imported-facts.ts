@@ -12,6 +12,9 @@ import { TEAM_AGENT, type FactProblem, type FactRecord } from './fact-records';
 
 export type ImportKind = 'csv' | 'rest';
 
+/** 6 parameters a row, well under SQLite's 32,766 per statement. */
+const ROWS_PER_INSERT = 500;
+
 export interface FactImport {
   id: number;
   kind: ImportKind;
@@ -56,15 +59,13 @@ export class ImportedFacts {
         source.importedAt,
         records.length,
       ]);
-      for (const record of records) {
-        await tx.run('INSERT INTO kpi_facts (import_id, agent, month, fact, value, ref) VALUES (?, ?, ?, ?, ?, ?)', [
-          batch.lastId,
-          record.agent,
-          record.month,
-          record.fact,
-          record.value,
-          record.ref,
-        ]);
+      // Many rows per statement: a team sheet is thousands of figures, and each statement is a round trip to the sqlite thread.
+      for (let start = 0; start < records.length; start += ROWS_PER_INSERT) {
+        const chunk = records.slice(start, start + ROWS_PER_INSERT);
+        await tx.run(
+          `INSERT INTO kpi_facts (import_id, agent, month, fact, value, ref) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+          chunk.flatMap((record) => [batch.lastId, record.agent, record.month, record.fact, record.value, record.ref]),
+        );
       }
       return { id: batch.lastId, kind: source.kind, origin: source.origin, importedAt: source.importedAt, factCount: records.length };
     });
