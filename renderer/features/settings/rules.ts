@@ -20,12 +20,17 @@ export interface SettingsDraft {
   defaultRegion: string;
   locale: Locale;
   notifyWhenFocused: boolean;
+  /** The center's UTC offset in minutes as the select holds it, or LOCAL_ZONE. */
+  kpiZone: string;
+  kpiUrl: string;
+  kpiToken: string;
+  kpiTimeout: string;
 }
 
 export type DraftField = keyof SettingsDraft;
 
 export type Problem =
-  | { code: 'required' | 'sipUri' | 'extension' | 'expires' | 'port' | 'region' }
+  | { code: 'required' | 'sipUri' | 'extension' | 'expires' | 'port' | 'region' | 'httpUrl' | 'timeout' }
   | { code: 'tooLong'; max: number };
 
 export type Problems = Partial<Record<DraftField, Problem>>;
@@ -45,12 +50,32 @@ export const FIELD_SETTING: Record<DraftField, string> = {
   defaultRegion: 'defaultRegion',
   locale: 'locale',
   notifyWhenFocused: 'notifyWhenFocused',
+  kpiZone: 'kpi',
+  kpiUrl: 'kpi',
+  kpiToken: 'kpi',
+  kpiTimeout: 'kpi',
 };
+
+/** The `kpi` setting as the core stores it (main/core/kpi/kpi-settings.ts validates it). */
+export interface KpiSettingsValue {
+  centerUtcOffsetMinutes: number | null;
+  factsEndpoint: { url: string; tokenSecret: string | null; timeoutMs: number } | null;
+}
+
+const DEFAULT_KPI: KpiSettingsValue = { centerUtcOffsetMinutes: null, factsEndpoint: null };
+const DEFAULT_KPI_TIMEOUT_MS = 10_000;
+
+/** The zone select's value for "this PC's own zone" (centerUtcOffsetMinutes null). */
+export const LOCAL_ZONE = 'local';
+/** China Standard Time, which the select names. */
+export const CHINA_OFFSET_MINUTES = 480;
+const HALF_HOUR_OFFSETS = Array.from({ length: (840 + 720) / 30 + 1 }, (_, index) => -720 + index * 30);
 
 const SIP_URI = /^sips?:[^\s<>"]+$/i;
 const EXTENSION = /^[A-Za-z0-9._+-]{1,64}$/;
 const REGION = /^[A-Z]{2}$/;
 const WHOLE_NUMBER = /^\d+$/;
+const HTTP_URL = /^https?:\/\//i;
 const SIP_FIELDS = ['registrar', 'domain', 'user', 'authUser'] as const;
 
 export function checkSipUri(value: string): Problem | null {
@@ -84,6 +109,43 @@ export function checkRegion(value: string): Problem | null {
   return REGION.test(value) ? null : { code: 'region' };
 }
 
+/** Mirrors the core's `z.url({ protocol: /^https?$/ }).max(2048)`. */
+export function checkHttpUrl(value: string): Problem | null {
+  if (!value) return { code: 'required' };
+  if (value.length > 2048) return { code: 'tooLong', max: 2048 };
+  if (!HTTP_URL.test(value)) return { code: 'httpUrl' };
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol) ? null : { code: 'httpUrl' };
+  } catch {
+    return { code: 'httpUrl' };
+  }
+}
+
+export function checkTimeout(value: string): Problem | null {
+  if (!value) return { code: 'required' };
+  const ms = Number(value);
+  return WHOLE_NUMBER.test(value) && ms >= 100 && ms <= 120_000 ? null : { code: 'timeout' };
+}
+
+/** Every half-hour offset a center may be in (UTC−12:00 … UTC+14:00), and the stored one if it is not on the half hour. */
+export function zoneOffsets(stored: number | null): number[] {
+  if (stored === null || HALF_HOUR_OFFSETS.includes(stored)) return HALF_HOUR_OFFSETS;
+  return [...HALF_HOUR_OFFSETS, stored].sort((a, b) => a - b);
+}
+
+/** `UTC+08:00`, `UTC−03:30` (with a real minus sign). */
+export function utcOffsetLabel(minutes: number): string {
+  const sign = minutes < 0 ? '\u2212' : '+';
+  const abs = Math.abs(minutes);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `UTC${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/** The stored `kpi` value; the default when the core's view has none. */
+export function storedKpi(view: SettingsView): KpiSettingsValue {
+  return (view.values.kpi?.value as KpiSettingsValue | undefined) ?? DEFAULT_KPI;
+}
+
 /** An account is being set up as soon as one of its text fields is filled; all empty means none. */
 export function hasSipAccount(draft: SettingsDraft): boolean {
   return SIP_FIELDS.some((field) => draft[field].trim() !== '');
@@ -93,6 +155,7 @@ export function draftOf(view: SettingsView): SettingsDraft {
   const { values } = view;
   const account = values.sipAccount.value;
   const edge = values.sipEdge.value;
+  const kpi = storedKpi(view);
   return {
     registrar: account?.registrar ?? '',
     domain: account?.domain ?? '',
@@ -107,6 +170,10 @@ export function draftOf(view: SettingsView): SettingsDraft {
     defaultRegion: values.defaultRegion.value,
     locale: values.locale.value,
     notifyWhenFocused: values.notifyWhenFocused.value,
+    kpiZone: kpi.centerUtcOffsetMinutes === null ? LOCAL_ZONE : String(kpi.centerUtcOffsetMinutes),
+    kpiUrl: kpi.factsEndpoint?.url ?? '',
+    kpiToken: kpi.factsEndpoint?.tokenSecret ?? '',
+    kpiTimeout: String(kpi.factsEndpoint?.timeoutMs ?? DEFAULT_KPI_TIMEOUT_MS),
   };
 }
 
@@ -130,6 +197,11 @@ export function problemsOf(draft: SettingsDraft, locked: (setting: string) => bo
     note('edgePort', checkPort(text.edgePort));
   }
   note('defaultRegion', checkRegion(text.defaultRegion));
+  if (text.kpiUrl) {
+    note('kpiUrl', checkHttpUrl(text.kpiUrl));
+    note('kpiToken', checkText(text.kpiToken, 100, false));
+    note('kpiTimeout', checkTimeout(text.kpiTimeout));
+  }
   return found;
 }
 
@@ -140,6 +212,7 @@ export function problemsOf(draft: SettingsDraft, locked: (setting: string) => bo
 export function changesOf(draft: SettingsDraft, view: SettingsView): SettingChange[] {
   const { values } = view;
   const text = trimmed(draft);
+  const kpi = storedKpi(view);
   const candidates: SettingChange[] = [
     { key: 'sipAccount', value: hasSipAccount(draft) ? sipAccountOf(text, values.sipAccount.value) : null },
     { key: 'deskPhoneUri', value: text.deskPhoneUri || null },
@@ -147,8 +220,19 @@ export function changesOf(draft: SettingsDraft, view: SettingsView): SettingChan
     { key: 'defaultRegion', value: text.defaultRegion },
     { key: 'locale', value: draft.locale },
     { key: 'notifyWhenFocused', value: draft.notifyWhenFocused },
+    { key: 'kpi', value: kpiOf(text) },
   ];
-  return candidates.filter(({ key, value }) => values[key]?.layer !== 'policy' && !sameValue(value, values[key]?.value));
+  // A view without `kpi` (an older core) holds the default, so an untouched section sends nothing.
+  const stored = (key: string) => (key === 'kpi' ? kpi : values[key]?.value);
+  return candidates.filter(({ key, value }) => values[key]?.layer !== 'policy' && !sameValue(value, stored(key)));
+}
+
+/** The whole `kpi` object: the form shows all of it. No URL means no endpoint. */
+function kpiOf(text: SettingsDraft): KpiSettingsValue {
+  return {
+    centerUtcOffsetMinutes: text.kpiZone === LOCAL_ZONE ? null : Number(text.kpiZone),
+    factsEndpoint: text.kpiUrl ? { url: text.kpiUrl, tokenSecret: text.kpiToken || null, timeoutMs: Number(text.kpiTimeout) } : null,
+  };
 }
 
 function sipAccountOf(text: SettingsDraft, stored: SipAccountView | null): Record<string, unknown> {

@@ -254,6 +254,120 @@ describe('the settings screen', () => {
     expect(screen.queryByTestId('settings-panel')).toBeNull();
   });
 
+  describe('the KPI section', () => {
+    const ENDPOINT = { url: 'https://bi.example.com/kpi?agent={agent}&month={month}', tokenSecret: 'bi.token', timeoutMs: 5000 };
+
+    it('shows the stored zone and endpoint, and the token and timeout only with a URL', async () => {
+      const { handlers } = settingsCore(settingsView({ kpi: { value: { centerUtcOffsetMinutes: 480, factsEndpoint: ENDPOINT }, layer: 'user' } }));
+      await openSettings(handlers);
+      expect(screen.getByTestId('settings-group-kpi')).toHaveAttribute('data-layer', 'user');
+      expect(screen.getByTestId('settings-group-kpi')).toHaveTextContent('考核');
+      expect(field('kpiZone')).toHaveValue('480');
+      expect(field('kpiZone')).toHaveDisplayValue('UTC+08:00（北京时间）');
+      expect(field('kpiUrl')).toHaveValue(ENDPOINT.url);
+      expect(field('kpiUrl')).toHaveAccessibleDescription(expect.stringContaining('{agent} 和 {month}'));
+      expect(field('kpiToken')).toHaveValue('bi.token');
+      expect(field('kpiTimeout')).toHaveValue('5000');
+      expect(field('kpiZone')).toBeEnabled();
+
+      const user = userEvent.setup();
+      await user.clear(field('kpiUrl'));
+      expect(screen.queryByTestId('settings-field-kpiToken')).toBeNull();
+      expect(screen.queryByTestId('settings-field-kpiTimeout')).toBeNull();
+    });
+
+    it("offers this computer's zone and every half hour from UTC−12:00 to UTC+14:00", async () => {
+      const { handlers } = settingsCore(settingsView());
+      await openSettings(handlers);
+      expect(field('kpiZone')).toHaveDisplayValue('本机时区');
+      const options = within(field('kpiZone')).getAllByRole('option');
+      expect(options.map((option) => option.getAttribute('value'))).toEqual(['local', ...Array.from({ length: 53 }, (_, i) => String(-720 + i * 30))]);
+      expect(options[1]).toHaveTextContent('UTC\u221212:00');
+      expect(options.at(-1)).toHaveTextContent('UTC+14:00');
+      expect(within(field('kpiZone')).getByRole('option', { name: 'UTC+05:30' })).toHaveValue('330');
+    });
+
+    it('saves the zone in minutes and the whole endpoint, with the default timeout', async () => {
+      const { handlers, core } = settingsCore(settingsView());
+      const fake = await openSettings(handlers);
+      const user = userEvent.setup();
+      expect(screen.queryByTestId('settings-field-kpiTimeout')).toBeNull();
+      await user.selectOptions(field('kpiZone'), '330');
+      await user.type(field('kpiUrl'), ` ${ENDPOINT.url.replace(/[{[]/g, '$&$&')} `);
+      expect(field('kpiTimeout')).toHaveValue('10000');
+      await user.type(field('kpiToken'), 'bi.token');
+      await user.click(screen.getByTestId('settings-save'));
+
+      await waitFor(() => expect(screen.getByTestId('settings-outcome')).toHaveTextContent('已保存 · 已生效'));
+      expect(fake.argsOf('settings.update')).toEqual([
+        { key: 'kpi', value: { centerUtcOffsetMinutes: 330, factsEndpoint: { url: ENDPOINT.url, tokenSecret: 'bi.token', timeoutMs: 10_000 } } },
+      ]);
+      expect(core.view.values.kpi?.layer).toBe('user');
+      expect(field('kpiUrl')).toHaveValue(ENDPOINT.url);
+    });
+
+    it('shows a bad URL or timeout inline and sends nothing', async () => {
+      const { handlers } = settingsCore(settingsView());
+      const fake = await openSettings(handlers);
+      const user = userEvent.setup();
+      await user.type(field('kpiUrl'), 'ftp://bi.example.com/kpi');
+      await user.click(screen.getByTestId('settings-save'));
+      expect(screen.getByTestId('settings-error-kpiUrl')).toHaveTextContent('应为 http:// 或 https:// 地址');
+      expect(field('kpiUrl')).toHaveAttribute('aria-invalid', 'true');
+      expect(screen.queryByTestId('settings-error-kpiTimeout')).toBeNull();
+      expect(screen.getByTestId('settings-outcome')).toHaveTextContent('请先更正标出的项');
+
+      await user.clear(field('kpiUrl'));
+      await user.type(field('kpiUrl'), 'https://bi.example.com/kpi');
+      expect(screen.queryByTestId('settings-error-kpiUrl')).toBeNull();
+      await user.clear(field('kpiTimeout'));
+      await user.type(field('kpiTimeout'), '50');
+      await user.click(screen.getByTestId('settings-save'));
+      expect(screen.getByTestId('settings-error-kpiTimeout')).toHaveTextContent('100 到 120000');
+      expect(fake.argsOf('settings.update')).toEqual([]);
+    });
+
+    it('saves no endpoint when the URL is cleared', async () => {
+      const { handlers } = settingsCore(settingsView({ kpi: { value: { centerUtcOffsetMinutes: 480, factsEndpoint: ENDPOINT }, layer: 'user' } }));
+      const fake = await openSettings(handlers);
+      const user = userEvent.setup();
+      await user.clear(field('kpiUrl'));
+      await user.click(screen.getByTestId('settings-save'));
+      await waitFor(() => expect(fake.argsOf('settings.update')).toEqual([{ key: 'kpi', value: { centerUtcOffsetMinutes: 480, factsEndpoint: null } }]));
+    });
+
+    it('is locked when IT sets it, and a change made before the lock is not sent', async () => {
+      const { handlers, core } = settingsCore(settingsView());
+      const fake = await openSettings(handlers);
+      const user = userEvent.setup();
+      await user.selectOptions(field('kpiZone'), '480');
+      core.view = settingsView({ kpi: { value: { centerUtcOffsetMinutes: 540, factsEndpoint: ENDPOINT }, layer: 'policy' } });
+      act(() => fake.emit('settings.changed', core.view));
+      expect(screen.getByTestId('settings-locked-kpi')).toHaveTextContent('由管理员设置');
+      for (const name of ['kpiZone', 'kpiUrl']) expect(field(name)).toBeDisabled();
+
+      await user.type(field('deskPhoneUri'), 'sip:desk@phone');
+      await user.click(screen.getByTestId('settings-save'));
+      await waitFor(() => expect(screen.getByTestId('settings-outcome')).toHaveTextContent('已保存'));
+      expect(fake.argsOf('settings.update')).toEqual([{ key: 'deskPhoneUri', value: 'sip:desk@phone' }]);
+    });
+
+    it("shows the core's refusal in the section", async () => {
+      const { handlers } = settingsCore(settingsView());
+      handlers['settings.update'] = () => {
+        throw new ZuoxiError('invalid_input', 'kpi was not saved: kpi.factsEndpoint.url: an http(s) URL');
+      };
+      await openSettings(handlers);
+      const user = userEvent.setup();
+      await user.type(field('kpiUrl'), 'https://bi.example.com/kpi');
+      await user.click(screen.getByTestId('settings-save'));
+      const refusal = await screen.findByTestId('settings-refusal-kpi');
+      expect(screen.getByTestId('settings-group-kpi')).toContainElement(refusal);
+      expect(refusal).toHaveTextContent('kpi.factsEndpoint.url: an http(s) URL');
+      expect(field('kpiUrl')).toHaveValue('https://bi.example.com/kpi');
+    });
+  });
+
   it('says so when the settings cannot be read, and reads them again on Retry', async () => {
     let fail = true;
     const { handlers } = settingsCore(settingsView());

@@ -1,14 +1,20 @@
 import { SettingsSchema, SipAccountSchema } from '../../../main/core/config/settings';
+import { KpiFactsEndpointSchema, KpiSettingsSchema } from '../../../main/core/kpi/kpi-settings';
 import {
   changesOf,
   checkExpires,
   checkExtension,
+  checkHttpUrl,
   checkPort,
   checkRegion,
   checkSipUri,
+  checkText,
+  checkTimeout,
   draftOf,
   problemsOf,
   sameValue,
+  utcOffsetLabel,
+  zoneOffsets,
 } from '../../../renderer/features/settings/rules';
 import { settingsView } from '../fake-api';
 
@@ -50,6 +56,37 @@ describe('the settings form rules agree with the core schema', () => {
   it.each(['CN', 'HK', 'cn', 'CHN', 'C', '', '1A'])('default region %j', (value) => {
     expect(checkRegion(value) === null).toBe(SettingsSchema.shape.defaultRegion.safeParse(value).success);
   });
+
+  const endpointWith = (patch: Record<string, unknown>) => KpiFactsEndpointSchema.safeParse({ url: 'https://bi', ...patch }).success;
+
+  const BI = 'https://bi.example.com/';
+  // The longest URL the core takes is 2048 characters.
+  const GOOD_URLS = [`${BI}kpi?agent={agent}&month={month}`, 'http://10.0.0.5:8080/facts/{agent}/{month}', 'HTTPS://BI.EXAMPLE.COM/kpi', BI + 'x'.repeat(2025)];
+  const BAD_URLS = [BI + 'x'.repeat(2026), 'ftp://bi.example.com/kpi', 'bi.example.com/kpi', 'http:bi.example.com', 'https://', 'javascript:alert(1)', ''];
+
+  it.each([...GOOD_URLS, ...BAD_URLS])('facts endpoint URL %j', (value) => {
+    expect(endpointWith({ url: value })).toBe(GOOD_URLS.includes(value));
+    expect(checkHttpUrl(value) === null).toBe(endpointWith({ url: value }));
+  });
+
+  it.each(['100', '10000', '120000', '99', '120001', '0', '-100', '1500.5', 'x', ''])('facts endpoint timeout %j', (value) => {
+    expect(checkTimeout(value) === null).toBe(endpointWith({ timeoutMs: value === '' ? 'missing' : Number(value) }));
+  });
+
+  it.each(['bi.token', 'x'.repeat(100), 'x'.repeat(101), ''])('token name %j (empty: none)', (value) => {
+    expect(checkText(value, 100, false) === null).toBe(endpointWith({ tokenSecret: value || null }));
+  });
+
+  it('offers only zones the core takes, UTC−12:00 to UTC+14:00 by the half hour, and keeps a stored one between', () => {
+    const zone = KpiSettingsSchema.shape.centerUtcOffsetMinutes;
+    expect(zoneOffsets(null)).toHaveLength(53);
+    expect(zoneOffsets(null).every((minutes) => zone.safeParse(minutes).success)).toBe(true);
+    expect([zone.safeParse(-750).success, zone.safeParse(870).success]).toEqual([false, false]);
+    expect(zoneOffsets(345)).toContain(345);
+    expect(zoneOffsets(345)).toHaveLength(54);
+    expect(zoneOffsets(345).indexOf(345)).toBe(zoneOffsets(345).indexOf(330) + 1);
+    expect([-720, -210, 0, 345, 480, 840].map(utcOffsetLabel)).toEqual(['UTC\u221212:00', 'UTC\u221203:30', 'UTC+00:00', 'UTC+05:45', 'UTC+08:00', 'UTC+14:00']);
+  });
 });
 
 describe('what the form sends', () => {
@@ -88,6 +125,35 @@ describe('what the form sends', () => {
     const draft = { ...draftOf(view), registrar: '', domain: '', user: '', authUser: '', defaultRegion: 'HK' };
     expect(changesOf(draft, view)).toEqual([{ key: 'sipAccount', value: null }]);
     expect(problemsOf({ ...draft, defaultRegion: 'bad' }, (key) => key === 'defaultRegion')).toEqual({});
+  });
+
+  const endpoint = { url: 'https://bi.example.com/kpi?agent={agent}', tokenSecret: 'bi.token', timeoutMs: 5000 };
+
+  it('the whole kpi object the core schema takes, and nothing when the view has none and the section is untouched', () => {
+    const none = settingsView();
+    expect(changesOf(draftOf(none), none)).toEqual([]);
+    const draft = { ...draftOf(none), kpiZone: '-210', kpiUrl: ` ${endpoint.url} `, kpiToken: '  ', kpiTimeout: '250' };
+    const changes = changesOf(draft, none);
+    expect(changes).toEqual([{ key: 'kpi', value: { centerUtcOffsetMinutes: -210, factsEndpoint: { url: endpoint.url, tokenSecret: null, timeoutMs: 250 } } }]);
+    // What the core stores is what was sent: no default left to fill, no key it refuses.
+    expect(KpiSettingsSchema.parse(changes[0]!.value)).toEqual(changes[0]!.value);
+  });
+
+  it('no endpoint when the URL is emptied, whatever the token and timeout say; the local zone as null', () => {
+    const view = settingsView({ kpi: { value: { centerUtcOffsetMinutes: 480, factsEndpoint: endpoint }, layer: 'user' } });
+    expect(changesOf(draftOf(view), view)).toEqual([]);
+    const draft = { ...draftOf(view), kpiZone: 'local', kpiUrl: ' ', kpiTimeout: 'x' };
+    expect(problemsOf(draft, () => false)).toEqual({});
+    expect(changesOf(draft, view)).toEqual([{ key: 'kpi', value: { centerUtcOffsetMinutes: null, factsEndpoint: null } }]);
+    expect(problemsOf({ ...draft, kpiUrl: 'https://bi' }, () => false)).toEqual({ kpiTimeout: { code: 'timeout' } });
+  });
+
+  it('none of a kpi IT locked, and no problems with it', () => {
+    const view = settingsView({ kpi: { value: { centerUtcOffsetMinutes: 480, factsEndpoint: endpoint }, layer: 'policy' } });
+    const draft = { ...draftOf(view), kpiZone: '0', kpiUrl: 'ftp://bi' };
+    expect(changesOf(draft, view)).toEqual([]);
+    expect(problemsOf(draft, (key) => key === 'kpi')).toEqual({});
+    expect(problemsOf(draft, () => false)).toEqual({ kpiUrl: { code: 'httpUrl' } });
   });
 
   it('compares values whatever their key order', () => {

@@ -6,7 +6,21 @@ import { isLocale } from '../../../i18n';
 import { ErrorNote } from '../../../ui/error-note';
 import { useLocaleStore } from '../../locale/store';
 import { NotificationPermission } from '../../notifications/components/notification-permission';
-import { changesOf, draftOf, FIELD_SETTING, problemsOf, type DraftField, type Problem, type Problems, type SettingsDraft } from '../rules';
+import {
+  changesOf,
+  CHINA_OFFSET_MINUTES,
+  draftOf,
+  FIELD_SETTING,
+  LOCAL_ZONE,
+  problemsOf,
+  storedKpi,
+  utcOffsetLabel,
+  zoneOffsets,
+  type DraftField,
+  type Problem,
+  type Problems,
+  type SettingsDraft,
+} from '../rules';
 import { isLocked, useSettingsStore } from '../store';
 
 /**
@@ -156,6 +170,30 @@ function SettingsForm({ view }: { view: SettingsView }) {
         </SettingGroup>
       </div>
 
+      <SettingGroup setting="kpi" title={t('settings.sections.kpi')} view={view}>
+        <SelectField
+          name="kpiZone"
+          label={t('settings.fields.kpiZone')}
+          hint={t('settings.fields.kpiZoneHint')}
+          value={draft.kpiZone}
+          options={[
+            { value: LOCAL_ZONE, label: t('settings.fields.kpiZoneLocal') },
+            ...zoneOffsets(storedKpi(view).centerUtcOffsetMinutes).map((minutes) => ({
+              value: String(minutes),
+              label: minutes === CHINA_OFFSET_MINUTES ? t('settings.fields.kpiZoneChina', { offset: utcOffsetLabel(minutes) }) : utcOffsetLabel(minutes),
+            })),
+          ]}
+          onChange={(v) => change('kpiZone', v)}
+        />
+        <TextField {...field('kpiUrl')} label={t('settings.fields.kpiUrl')} hint={t('settings.fields.kpiUrlHint')} value={draft.kpiUrl} onChange={(v) => change('kpiUrl', v)} />
+        {draft.kpiUrl.trim() !== '' && (
+          <>
+            <TextField {...field('kpiToken')} label={t('settings.fields.kpiToken')} hint={t('settings.fields.kpiTokenHint')} value={draft.kpiToken} onChange={(v) => change('kpiToken', v)} />
+            <TextField {...field('kpiTimeout')} label={t('settings.fields.kpiTimeout')} inputMode="numeric" value={draft.kpiTimeout} onChange={(v) => change('kpiTimeout', v)} />
+          </>
+        )}
+      </SettingGroup>
+
       <div className="settings-section">
         <h3 className="section-title">{t('settings.sections.notifications')}</h3>
         <SettingGroup setting="notifyWhenFocused" view={view}>
@@ -289,23 +327,35 @@ function TextField({ name, label, hint, value, problem, inputMode, onChange }: T
 interface SelectFieldProps {
   name: DraftField;
   label: string;
+  hint?: string;
   value: string;
   options: Array<{ value: string; label: string; lang?: string }>;
   onChange: (value: string) => void;
 }
 
-function SelectField({ name, label, value, options, onChange }: SelectFieldProps) {
+function SelectField({ name, label, hint, value, options, onChange }: SelectFieldProps) {
   const id = useId();
   return (
     <div className="settings-field">
       <label htmlFor={id}>{label}</label>
-      <select id={id} data-testid={`settings-field-${name}`} value={value} onChange={(event) => onChange(event.currentTarget.value)}>
+      <select
+        id={id}
+        data-testid={`settings-field-${name}`}
+        value={value}
+        aria-describedby={hint ? `${id}-hint` : undefined}
+        onChange={(event) => onChange(event.currentTarget.value)}
+      >
         {options.map((option) => (
           <option key={option.value} value={option.value} lang={option.lang}>
             {option.label}
           </option>
         ))}
       </select>
+      {hint && (
+        <span id={`${id}-hint`} className="settings-hint muted">
+          {hint}
+        </span>
+      )}
     </div>
   );
 }
