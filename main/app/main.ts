@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { safeStorage } from 'electron';
+import { machinePolicyFile, readManagedPolicy } from '../core/config/managed-policy';
+import { BOOLEAN_SETTING_KEYS } from '../core/config/settings';
 import { Workstation } from '../core/workstation';
 import { SafeStorageSecretProvider } from './secrets';
 import { reportStartFailure, startShell } from './shell';
@@ -13,7 +15,8 @@ startShell({
       dataDir,
       host: 'electron',
       version,
-      policyFile: process.env.ZUOXI_POLICY_FILE ?? null,
+      policyFile: machinePolicyFile(process.platform, process.env),
+      managedPolicy: readManagedPolicy(process.platform, BOOLEAN_SETTING_KEYS),
       // The SIP password and CRM tokens live in the OS keychain, never in settings.
       secrets: new SafeStorageSecretProvider(path.join(dataDir, 'secrets.json'), safeStorage),
     }),

@@ -26,6 +26,7 @@ import { CallbackService } from './work/callbacks/callback-service';
 import { dialStringFor } from './work/callbacks/dial-string';
 import { PhoneNumberNormalizer, type CountryCode } from './directory/phone-number';
 import { KpiService } from './kpi/kpi-service';
+import type { ManagedPolicy } from './config/managed-policy';
 
 export interface WorkstationOptions {
   /** Per-user data directory: database, settings, logs. */
@@ -33,8 +34,10 @@ export interface WorkstationOptions {
   /** Which process hosts the core; shown in AppInfo. */
   host: AppInfo['host'];
   version: string;
-  /** IT's managed policy file, if any. */
+  /** IT's managed policy file, if any (absent is fine). */
   policyFile?: string | null;
+  /** IT's policy from the OS channel (Group Policy, MDM), read by the host at start; wins over the file. */
+  managedPolicy?: ManagedPolicy | null;
   /** Values that win over the user's file for this run (tests, command line). */
   settings?: Partial<Settings>;
   /** Defaults to a rotating file in `<dataDir>/logs`. */
@@ -209,7 +212,7 @@ export class Workstation {
   static async open(options: WorkstationOptions): Promise<Workstation> {
     const clock = options.clock ?? (() => new Date());
     const settings = new SettingsStore(
-      { userFile: path.join(options.dataDir, 'settings.json'), policyFile: options.policyFile ?? null },
+      { userFile: path.join(options.dataDir, 'settings.json'), policyFile: options.policyFile ?? null, managed: options.managedPolicy ?? null },
       options.settings,
     );
     let closeLog = () => {};

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { defaultDataDir } from '../core/config/data-dir';
+import { machinePolicyFile, readManagedPolicy } from '../core/config/managed-policy';
+import { BOOLEAN_SETTING_KEYS } from '../core/config/settings';
 import { Workstation } from '../core/workstation';
 import { HeadlessHost } from './headless-host';
 
@@ -20,7 +22,8 @@ async function main(): Promise<void> {
     dataDir,
     host: 'headless',
     version,
-    policyFile: process.env.ZUOXI_POLICY_FILE ?? null,
+    policyFile: machinePolicyFile(process.platform, process.env),
+    managedPolicy: readManagedPolicy(process.platform, BOOLEAN_SETTING_KEYS),
   });
   const host = new HeadlessHost(workstation, { rendererDir: path.join(root, 'dist', 'renderer'), port });
   await host.start();

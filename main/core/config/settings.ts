@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { LocaleSchema } from '../../common/domain';
 import { ZuoxiError } from '../../common/errors';
 import { LOG_LEVELS } from '../log/logger';
+import type { ManagedPolicy } from './managed-policy';
 import {
   CacheTtlSchema,
   CrmConnectorsSchema,
@@ -149,7 +150,14 @@ export interface SettingsSources {
   userFile: string;
   /** IT's managed policy file (read only); absent is fine. */
   policyFile: string | null;
+  /** IT's policy from the OS channel (Group Policy, MDM; see managed-policy.ts): wins over the file. */
+  managed?: ManagedPolicy | null;
 }
+
+/** Settings whose value is true/false: a Group Policy DWORD 1/0 means a boolean for these. */
+export const BOOLEAN_SETTING_KEYS: ReadonlySet<string> = new Set(
+  Object.entries(DEFAULT_SETTINGS).flatMap(([key, value]) => (typeof value === 'boolean' ? [key] : [])),
+);
 
 export class SettingsStore {
   private user: Partial<Settings>;
@@ -160,7 +168,10 @@ export class SettingsStore {
     overrides: Partial<Settings> = {},
   ) {
     this.user = { ...readLayer(sources.userFile), ...overrides };
-    this.policy = sources.policyFile ? readLayer(sources.policyFile) : {};
+    this.policy = {
+      ...(sources.policyFile ? readLayer(sources.policyFile) : {}),
+      ...(sources.managed ? checkLayer(sources.managed.values, `The ${sources.managed.origin}`) : {}),
+    };
   }
 
   get current(): Settings {
@@ -200,10 +211,15 @@ function readLayer(file: string): Partial<Settings> {
   } catch (error) {
     throw new ZuoxiError('invalid_input', `Settings file ${file} is not valid JSON: ${(error as Error).message}`);
   }
-  const parsed = PartialSettingsSchema.safeParse(json);
+  return checkLayer(json, `Settings file ${file}`);
+}
+
+/** A layer as the settings schema takes it, or refused whole, saying where (`origin`) and why. */
+function checkLayer(values: unknown, origin: string): Partial<Settings> {
+  const parsed = PartialSettingsSchema.safeParse(values);
   if (!parsed.success) {
     const reason = parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ');
-    throw new ZuoxiError('invalid_input', `Settings file ${file} refused: ${reason}`);
+    throw new ZuoxiError('invalid_input', `${origin} refused: ${reason}`);
   }
   return parsed.data;
 }
