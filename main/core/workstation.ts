@@ -7,7 +7,7 @@ import { CallsService, type CallsServiceOptions } from './calls/calls-service';
 import { SettingsStore, type Settings } from './config/settings';
 import { SettingsService } from './config/settings-service';
 import { DirectoryService } from './directory/directory-service';
-import { systemClock, type Clock } from './edge/clock';
+import { systemClock, TimerGroup, type Clock, type Timer } from './edge/clock';
 import { IpcRouter } from './ipc/router';
 import { PushHub } from './ipc/push-gate';
 import { RotatingFileSink, StructuredLogger, type Logger } from './log/logger';
@@ -27,6 +27,9 @@ import { dialStringFor } from './work/callbacks/dial-string';
 import { PhoneNumberNormalizer, type CountryCode } from './directory/phone-number';
 import { KpiService } from './kpi/kpi-service';
 import type { ManagedPolicy } from './config/managed-policy';
+
+/** How often the daily upkeep (startHousekeeping) runs. */
+const HOUSEKEEPING_EVERY_MS = 24 * 60 * 60 * 1000;
 
 export interface WorkstationOptions {
   /** Per-user data directory: database, settings, logs. */
@@ -84,6 +87,10 @@ export class Workstation {
   readonly nowMs: () => number;
   /** This seat's agent's scorecard (issue 6). */
   readonly kpi: KpiService;
+  private readonly workTimers: TimerGroup;
+  private closing = false;
+  private housekeepingTimer: Timer | null = null;
+  private housekeepingRun: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly options: WorkstationOptions,
@@ -98,6 +105,7 @@ export class Workstation {
     const current = () => this.settings.current;
     const workClock: Clock = options.workClock ?? { ...systemClock, now: () => clock().getTime() };
     this.nowMs = () => workClock.now();
+    this.workTimers = new TimerGroup(workClock);
     this.outbox = new Outbox(db, { now: () => new Date(workClock.now()) });
     this.agentState = new AgentStateService({
       db,
@@ -241,6 +249,7 @@ export class Workstation {
     await workstation.agentState.open();
     await workstation.callbacks.start();
     workstation.sync.start();
+    workstation.startHousekeeping();
     log.info('workstation.opened', { host: options.host, version: options.version });
     // Registration runs in the background: the window opens at once and shows its progress.
     void workstation.calls.start();
@@ -267,8 +276,28 @@ export class Workstation {
     this.setStatus({ agentState: snapshot.state, agentStateReason: snapshot.reason, agentStateSince: snapshot.since });
   }
 
+  /** Daily upkeep that nobody asks for: old CRM answers dropped (now, then every 24 h of the work clock). */
+  private startHousekeeping(): void {
+    const run = () => {
+      this.housekeepingRun = this.directory
+        .forgetStaleConnectorAnswers(new Date(this.nowMs()))
+        .then(
+          () => undefined,
+          (error: unknown) => this.log.error('workstation.housekeeping_failed', { error }),
+        )
+        .finally(() => {
+          if (!this.closing) this.housekeepingTimer = this.workTimers.start(HOUSEKEEPING_EVERY_MS, run);
+        });
+    };
+    run();
+  }
+
   async close(): Promise<void> {
     this.log.info('workstation.closing');
+    this.closing = true;
+    this.housekeepingTimer?.cancel();
+    // A pass in flight reads the database: it finishes before the database closes.
+    await this.housekeepingRun;
     // A SIP restart still on its way must not start the line again once it is stopped.
     await this.settingsService.close();
     await this.calls.stop();

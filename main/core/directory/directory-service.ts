@@ -48,6 +48,13 @@ const TRIGRAM = 3;
 // Only these characters: a query of digits as people type them ('0013 8000', '+86-138').
 const NUMBER_LIKE = /^[\d\s+\-()./\uFF10-\uFF19\uFF0B]+$/;
 const MAX_SEARCH_RESULTS = 200;
+/**
+ * CRM answers are kept as the offline fallback for callers who call again. One not
+ * refreshed in this long is a caller who has not called in that long: it is dropped, so
+ * a seat does not keep customer data it no longer needs and the cache does not grow
+ * without bound.
+ */
+export const CONNECTOR_ANSWER_RETENTION_DAYS = 90;
 const MAX_HISTORY_PAGE = 500;
 
 /**
@@ -59,6 +66,7 @@ export class DirectoryService {
   private readonly normalizer: PhoneNumberNormalizer;
   private readonly importer: ContactImporter;
   private readonly chain: LookupChain;
+  private readonly cache: ConnectorCache;
 
   constructor(
     private readonly db: Database,
@@ -71,13 +79,21 @@ export class DirectoryService {
     this.importer = new ContactImporter(db, this.contacts, this.normalizer, this.log, clock);
     this.chain = new LookupChain({
       localCard: (e164) => this.contacts.cardByNumber(e164),
-      cache: new ConnectorCache(db, log),
+      cache: (this.cache = new ConnectorCache(db, log)),
       normalizer: this.normalizer,
       settings: options.lookup?.settings ?? (() => NO_CONNECTORS),
       secrets: options.lookup?.secrets ?? new MemorySecretProvider(),
       log,
       clock,
     });
+  }
+
+  /** Drops CRM answers not refreshed within CONNECTOR_ANSWER_RETENTION_DAYS of `now`; returns how many. */
+  async forgetStaleConnectorAnswers(now: Date): Promise<number> {
+    const before = new Date(now.getTime() - CONNECTOR_ANSWER_RETENTION_DAYS * 86_400_000).toISOString();
+    const dropped = await this.cache.prune(before);
+    if (dropped > 0) this.log.info('directory.cache_pruned', { dropped, before });
+    return dropped;
   }
 
   /** Name or company containing the query, or numbers containing its digits. */
