@@ -241,6 +241,16 @@ describe('the settings screen', () => {
     expect(field('deskPhoneUri')).toHaveValue('sip:typing');
   });
 
+  it('shows IT’s value in a field the agent was editing when IT locks it', async () => {
+    const { handlers } = settingsCore(settingsView());
+    const fake = await openSettings(handlers);
+    const user = userEvent.setup();
+    await user.type(field('deskPhoneUri'), 'sip:mine@desk');
+    act(() => fake.emit('settings.changed', settingsView({ deskPhoneUri: { value: 'sip:it@desk', layer: 'policy' } })));
+    expect(field('deskPhoneUri')).toBeDisabled();
+    expect(field('deskPhoneUri')).toHaveValue('sip:it@desk');
+  });
+
   it('closes with Escape or Close, and gives the focus back to the settings button', async () => {
     const { handlers } = settingsCore(settingsView());
     await openSettings(handlers);
@@ -345,6 +355,10 @@ describe('the settings screen', () => {
       act(() => fake.emit('settings.changed', core.view));
       expect(screen.getByTestId('settings-locked-kpi')).toHaveTextContent('由管理员设置');
       for (const name of ['kpiZone', 'kpiUrl']) expect(field(name)).toBeDisabled();
+      // IT's values show, not the agent's unsaved choice.
+      expect(field('kpiZone')).toHaveValue('540');
+      expect(field('kpiUrl')).toHaveValue(ENDPOINT.url);
+      expect(field('kpiTimeout')).toHaveValue('5000');
 
       await user.type(field('deskPhoneUri'), 'sip:desk@phone');
       await user.click(screen.getByTestId('settings-save'));

@@ -75,6 +75,8 @@ function SettingsForm({ view }: { view: SettingsView }) {
   const applied = useSettingsStore((state) => state.applied);
   const save = useSettingsStore((state) => state.save);
   const [draft, setDraft] = useState<SettingsDraft>(() => draftOf(view));
+  // A setting IT locks while the panel is open shows IT's value at once, not what the agent had typed into it.
+  useEffect(() => setDraft((current) => withLockedFromView(current, view)), [view]);
   // Messages show once the agent has tried to save, then follow every keystroke.
   const [checked, setChecked] = useState(false);
   const locked = (setting: string) => isLocked(view, setting);
@@ -422,6 +424,16 @@ function mergeStored(current: SettingsDraft, stored: SettingsDraft, refusals: Re
   const next = { ...stored };
   for (const field of Object.keys(current) as DraftField[]) {
     if (Object.hasOwn(refusals, FIELD_SETTING[field])) (next as Record<DraftField, unknown>)[field] = current[field];
+  }
+  return next;
+}
+
+/** `current` with every field of a policy-locked setting replaced by the view's value (the same object when nothing changes). */
+function withLockedFromView(current: SettingsDraft, view: SettingsView): SettingsDraft {
+  const stored = draftOf(view);
+  let next = current;
+  for (const field of Object.keys(current) as DraftField[]) {
+    if (isLocked(view, FIELD_SETTING[field]) && current[field] !== stored[field]) next = { ...next, [field]: stored[field] };
   }
   return next;
 }
