@@ -69,8 +69,12 @@ export const channels = {
     z.object({ number: z.string().min(1).max(64) }).strict(),
     z.object({ e164: z.string().nullable(), card: ContactCardSchema.nullable(), sources: z.array(CardSourceSchema).optional() }),
   ),
+  /**
+   * Create (contactId null) or replace a contact; each saved version is queued for the CRM.
+   * `callId`: the call the new-contact form was opened from (a ringing or ended unknown caller), sent along to the CRM.
+   */
   'directory.saveContact': channel(
-    z.object({ contactId: z.number().int().positive().nullable(), contact: ContactInputSchema }).strict(),
+    z.object({ contactId: z.number().int().positive().nullable(), contact: ContactInputSchema, callId: CallId.nullable().default(null) }).strict(),
     ContactCardSchema,
   ),
   'directory.history': channel(

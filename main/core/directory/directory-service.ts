@@ -13,9 +13,10 @@ import {
 import { ZuoxiError } from '../../common/errors';
 import type { Logger } from '../log/logger';
 import { MemorySecretProvider, type SecretProvider } from '../secrets';
-import { ContactRepository } from '../store/contact-repository';
-import type { Database } from '../store/database';
-import { describeIssues, draftOf, normalizeNumbers, parseContactInput } from './contact-draft';
+import { ContactRepository, type ContactVersion } from '../store/contact-repository';
+import type { Database, SqlExecutor } from '../store/database';
+import type { Outbox } from '../sync/outbox';
+import { describeIssues, draftOf, normalizeNumbers, parseContactInput, type ContactDraft } from './contact-draft';
 import { decodeHistoryCursor, encodeHistoryCursor } from './history-cursor';
 import { ConnectorCache } from './connector-cache';
 import { DEFAULT_LOOKUP_DEADLINE_MS } from './connectors/connector-settings';
@@ -28,6 +29,41 @@ export interface DirectoryOptions {
   defaultRegion: CountryCode;
   /** The CRM connectors behind the local directory (settings read at each lookup) and where their secrets are. None when absent. */
   lookup?: { settings: () => LookupChainSettings; secrets: SecretProvider };
+  /**
+   * Where the contacts agents save are queued for the CRM (see saveContact). Absent:
+   * contacts are saved and queued for nobody (tests and benchmarks of lookup and search).
+   */
+  crmQueue?: ContactQueue;
+}
+
+export interface ContactQueue {
+  /** The outbox of the same database: each saved version is enqueued in the transaction that writes it. */
+  outbox: Outbox;
+  /** Who saved it (the extension), as the other records for the back office name the agent. */
+  agentId: () => string;
+}
+
+/** The outbox kind of a contact an agent created or edited; its payload is ContactRecord. */
+export const CONTACT_OUTBOX_KIND = 'contact';
+
+/** What the CRM receives for each version of a contact saved on this seat (main/core/sync/README.md). */
+export interface ContactRecord {
+  action: 'created' | 'updated';
+  /** The local directory's id: with `revision`, what the CRM matches versions of this seat's contact on. */
+  contactId: number;
+  revision: number;
+  name: string;
+  company: string;
+  tier: string;
+  tags: string[];
+  notes: string;
+  numbers: { label: string; raw: string; e164: string }[];
+  /** The extension of the agent who saved it ('' when no SIP account is set). */
+  agent: string;
+  /** When it was saved (the contact's updatedAt). */
+  at: string;
+  /** The call the contact was made from (a ringing or ended unknown caller), when the form says so. */
+  callId: string | null;
 }
 
 export interface NumberLookup {
@@ -67,6 +103,7 @@ export class DirectoryService {
   private readonly importer: ContactImporter;
   private readonly chain: LookupChain;
   private readonly cache: ConnectorCache;
+  private readonly crmQueue: ContactQueue | null;
 
   constructor(
     private readonly db: Database,
@@ -75,6 +112,7 @@ export class DirectoryService {
     private readonly clock: () => Date,
   ) {
     this.contacts = new ContactRepository(db);
+    this.crmQueue = options.crmQueue ?? null;
     this.normalizer = new PhoneNumberNormalizer({ defaultRegion: options.defaultRegion });
     this.importer = new ContactImporter(db, this.contacts, this.normalizer, this.log, clock);
     this.chain = new LookupChain({
@@ -125,8 +163,13 @@ export class DirectoryService {
     return asNumberLookup(found);
   }
 
-  /** Creates (contactId null) or replaces a contact; its numbers are replaced as a whole. */
-  async saveContact(contactId: number | null, input: ContactInput): Promise<ContactCard> {
+  /**
+   * Creates (contactId null) or replaces a contact; its numbers are replaced as a whole.
+   * Each new version is queued for the CRM (a `contact` outbox row, `callId` naming the
+   * call it was made from) in the transaction that writes it: a crash leaves both or
+   * neither. Saving what is already stored (a retry) writes and queues nothing.
+   */
+  async saveContact(contactId: number | null, input: ContactInput, callId: string | null = null): Promise<ContactCard> {
     const parsed = parseContactInput(input);
     if (!parsed.ok) throw new ZuoxiError('invalid_input', parsed.reason);
     const { valid, invalid } = normalizeNumbers(parsed.input.numbers, this.normalizer);
@@ -134,7 +177,7 @@ export class DirectoryService {
       throw new ZuoxiError('invalid_input', `Not a valid phone number: ${invalid.map((raw) => `"${raw}"`).join(', ')}`);
     }
     const draft = draftOf(parsed.input, valid);
-    const savedId = await this.db.transaction(async (tx) => {
+    const saved = await this.transaction(async (tx) => {
       const owners = await this.contacts.findOwners(tx, draft.numbers.map((number) => number.e164));
       for (const [e164, owner] of owners) {
         if (owner !== contactId) throw new ZuoxiError('invalid_input', `The number ${e164} already belongs to contact #${owner}`);
@@ -147,16 +190,20 @@ export class DirectoryService {
         if (created === undefined) throw new Error('Inserting a contact returned no id');
         id = created;
       } else {
-        if (!(await this.contacts.contactExistsIn(tx, contactId))) throw notFound(contactId);
+        const stored = await this.contacts.versionIn(tx, contactId);
+        if (!stored) throw notFound(contactId);
+        // Not a new version: the CRM has been told of this one already.
+        if (sameContent(stored, draft)) return { id: contactId, revision: stored.revision, changed: false };
         await this.contacts.updateContacts(tx, [{ ...fields, id: contactId }], now);
         await this.contacts.deleteNumbers(tx, contactId);
         id = contactId;
       }
       await this.contacts.insertNumbers(tx, numbers.map((number) => ({ ...number, contactId: id })));
-      return id;
+      const revision = await this.queueForCrm(tx, id, contactId === null ? 'created' : 'updated', callId);
+      return { id, revision, changed: true };
     });
-    this.log.info('directory.contact_saved', { contactId: savedId, created: contactId === null });
-    return this.card(savedId);
+    this.log.info('directory.contact_saved', { contactId: saved.id, created: contactId === null, revision: saved.revision, changed: saved.changed });
+    return this.card(saved.id);
   }
 
   /** Newest first; pass `nextCursor` back as `before` for the page after. */
@@ -183,8 +230,32 @@ export class DirectoryService {
     });
   }
 
+  /**
+   * Imports queue nothing for the CRM, neither the contacts they create nor those they
+   * merge into: an import file is usually an export of the CRM itself, and a row per
+   * contact would flood the back office with what it already has. A contact imported
+   * and then edited by an agent is queued then, as 'updated'.
+   */
   import(file: ImportFile, onProgress: (progress: ImportProgress) => void): Promise<ImportReport> {
     return this.importer.run(file, onProgress);
+  }
+
+  /** The database's transaction, through the outbox when there is one so the sync worker is woken after COMMIT. */
+  private transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.crmQueue ? this.crmQueue.outbox.transaction(work) : this.db.transaction(work);
+  }
+
+  /** Enqueues the contact as `tx` has just written it; returns its revision. */
+  private async queueForCrm(tx: SqlExecutor, contactId: number, action: ContactRecord['action'], callId: string | null): Promise<number> {
+    const version = await this.contacts.versionIn(tx, contactId);
+    if (!version) throw new Error(`Contact #${contactId} is not there after it was written`);
+    if (!this.crmQueue) return version.revision;
+    const { revision, name, company, tier, tags, notes, numbers, updatedAt } = version;
+    const record: ContactRecord = { action, contactId, revision, name, company, tier, tags, notes, numbers, agent: this.crmQueue.agentId(), at: updatedAt, callId };
+    // One key per version. Contact ids are never reused (there is no delete; a delete
+    // added later must keep it so), so a key names one version of one contact for good.
+    await this.crmQueue.outbox.enqueue(tx, { kind: CONTACT_OUTBOX_KIND, payload: record, idempotencyKey: `contact:${contactId}:${revision}` });
+    return revision;
   }
 }
 
@@ -193,6 +264,13 @@ const NO_CONNECTORS: LookupChainSettings = { crmConnectors: [], lookupDeadlineMs
 function asNumberLookup({ e164, card, sources }: { e164: string | null; card: ContactCard | null; sources: CardSource[] }): NumberLookup {
   // Without connectors the local source is all there is, and it is on the card already.
   return sources.some((source) => source.connector !== 'local') ? { e164, card, sources } : { e164, card };
+}
+
+/** Whether the form holds exactly what is stored: same fields, same numbers as typed, in the same order. */
+function sameContent(stored: ContactVersion, draft: ContactDraft): boolean {
+  const content = ({ name, company, tier, tags, notes, numbers }: Omit<ContactVersion, 'id' | 'revision' | 'createdAt' | 'updatedAt'>) =>
+    JSON.stringify([name, company, tier, tags, notes, numbers.map(({ label, raw, e164 }) => [label, raw, e164])]);
+  return content(stored) === content(draft);
 }
 
 function notFound(contactId: number): ZuoxiError {

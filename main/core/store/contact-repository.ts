@@ -18,6 +18,17 @@ export interface NumberRow {
   nationalNumber: string;
 }
 
+/** A stored contact as it is after a write: what the CRM is told of it (see DirectoryService.saveContact). */
+export interface ContactVersion extends ContactFields {
+  id: number;
+  /** 1 when created, one more at each write of its row. */
+  revision: number;
+  /** In the order they were written. */
+  numbers: { label: string; raw: string; e164: string }[];
+  createdAt: string;
+  updatedAt: string;
+}
+
 /** What a merge needs to know about a stored contact. */
 export interface StoredContact extends ContactFields {
   id: number;
@@ -214,15 +225,29 @@ export class ContactRepository {
     return ids;
   }
 
+  /** Each updated row is a new version of its contact: its revision counts up. */
   async updateContacts(tx: SqlExecutor, contacts: readonly (ContactFields & { id: number })[], now: string): Promise<void> {
     if (contacts.length === 0) return;
     const rows = contacts.map((contact) => [contact.id, contact.name, contact.company, contact.tier, JSON.stringify(contact.tags), contact.notes]);
     await tx.run(
       `UPDATE contacts SET name = s.value ->> 1, company = s.value ->> 2, tier = s.value ->> 3, tags = s.value ->> 4,
-                           notes = s.value ->> 5, updated_at = ?2
+                           notes = s.value ->> 5, updated_at = ?2, revision = revision + 1
        FROM json_each(?1) s WHERE contacts.id = s.value ->> 0`,
       [JSON.stringify(rows), now],
     );
+  }
+
+  /** The contact with its numbers and revision as this transaction sees it; null when there is none. */
+  async versionIn(tx: SqlExecutor, contactId: number): Promise<ContactVersion | null> {
+    const row = await tx.get<{ version: string }>(
+      `SELECT json_object('id', c.id, 'name', c.name, 'company', c.company, 'tier', c.tier, 'tags', json(c.tags), 'notes', c.notes,
+         'revision', c.revision, 'createdAt', c.created_at, 'updatedAt', c.updated_at,
+         'numbers', (SELECT json_group_array(json_object('label', n.label, 'raw', n.raw, 'e164', n.e164) ORDER BY n.id)
+                     FROM contact_numbers n WHERE n.contact_id = c.id)) AS version
+       FROM contacts c WHERE c.id = ?`,
+      [contactId],
+    );
+    return row ? (JSON.parse(row.version) as ContactVersion) : null;
   }
 
   async insertNumbers(tx: SqlExecutor, numbers: readonly NumberRow[]): Promise<void> {

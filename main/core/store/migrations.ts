@@ -10,6 +10,7 @@ import { agentAttendanceSchema } from './migrations/006-agent-attendance';
 import { callbacksSchema } from './migrations/007-callbacks';
 import { wrapUpsSchema } from './migrations/008-wrap-ups';
 import { kpiFactsSchema } from './migrations/009-kpi-facts';
+import { contactRevisionsSchema } from './migrations/010-contact-revisions';
 
 export interface Migration {
   /** 1, 2, 3, … in order; becomes `PRAGMA user_version` once applied. */
@@ -19,7 +20,7 @@ export interface Migration {
 }
 
 /** Every schema change, oldest first. Append only: a shipped migration never changes. */
-export const MIGRATIONS: readonly Migration[] = [directorySchema, callLogSchema, outboxSchema, connectorCacheSchema, scriptsSchema, agentAttendanceSchema, callbacksSchema, wrapUpsSchema, kpiFactsSchema];
+export const MIGRATIONS: readonly Migration[] = [directorySchema, callLogSchema, outboxSchema, connectorCacheSchema, scriptsSchema, agentAttendanceSchema, callbacksSchema, wrapUpsSchema, kpiFactsSchema, contactRevisionsSchema];
 
 export interface MigrationOutcome {
   from: number;

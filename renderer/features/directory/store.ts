@@ -326,8 +326,8 @@ export const useDirectoryStore = create<DirectoryState>()((set, get) => {
       const stillShown = () =>
         caller ? get().unknownCaller?.callId === caller.callId : get().card.contactId === 0 && get().card.callId === crmCallId;
       try {
-        // Local for now: the outbox that queues it for the CRM comes with the sync module.
-        const saved = await call('directory.saveContact', { contactId: null, contact });
+        // Saved locally and queued for the CRM by the core, with the call it was made from.
+        const saved = await call('directory.saveContact', { contactId: null, contact, callId: caller?.callId ?? crmCallId });
         // The agent moved on (another caller popped) while it saved: it is saved, search finds it.
         if (!stillShown()) {
           set({ newContact: { saving: false, error: null } });

@@ -38,7 +38,8 @@ describe('migrations', () => {
         expect.arrayContaining(['contacts_name', 'contacts_company', 'contact_numbers_contact', 'interactions_contact_time']),
       );
       const columns = await store.db.all<{ name: string }>("SELECT name FROM pragma_table_info('contacts')");
-      expect(columns.map((column) => column.name)).toEqual(['id', 'name', 'company', 'tier', 'tags', 'notes', 'created_at', 'updated_at']);
+      // revision: migration 10 (contact-revisions-schema.test.ts).
+      expect(columns.map((column) => column.name)).toEqual(['id', 'name', 'company', 'tier', 'tags', 'notes', 'created_at', 'updated_at', 'revision']);
     });
 
     it('lets a number belong to one contact only, and drops a contact’s numbers with it', async () => {

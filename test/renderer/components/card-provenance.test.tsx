@@ -343,6 +343,7 @@ describe('a caller only a connector knows (inDirectory false, contact id 0)', ()
       {
         contactId: null,
         contact: { name: '赵敏', company: '杭州明教贸易', numbers: [{ raw: '13700137000' }], tier: 'vip', tags: [], notes: 'CRM 客户编号：c1004' },
+        callId: 'z2@pbx',
       },
     ]);
     await waitFor(() => expect(screen.getByTestId('caller-card')).toHaveAttribute('data-contact-id', '42'));

@@ -52,7 +52,7 @@ async function ring(fake: FakeZuoxiApi, call: CallSummary): Promise<void> {
 }
 
 describe('new contact from an unknown caller', () => {
-  it('is pre-filled with the number, saved through directory.saveContact, and the card shows', async () => {
+  it('is pre-filled with the number, saved through directory.saveContact with the call it came from, and the card shows', async () => {
     const fake = await renderWindow();
     await ring(fake, ringing());
     const user = userEvent.setup();
@@ -78,6 +78,7 @@ describe('new contact from an unknown caller', () => {
           tags: ['报修', '电表'],
           notes: '询问电表读数',
         },
+        callId: 'u1@pbx',
       },
     ]);
     const card = await screen.findByTestId('caller-card');
