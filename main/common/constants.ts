@@ -71,3 +71,6 @@ export type KpiSource = (typeof KPI_SOURCES)[number];
 export function isKpiSource(name: string): name is KpiSource {
   return (KPI_SOURCES as readonly string[]).includes(name);
 }
+
+/** The seed's answer rule (第三篇 三.7 "来电铃响3秒内必须应答"): settings.answerWithinSeconds' default. */
+export const DEFAULT_ANSWER_WITHIN_SECONDS = 3;

@@ -26,7 +26,7 @@ const SIP_KEYS: ReadonlySet<string> = new Set<SettingKey>(['sipAccount', 'deskPh
  * Read at the moment they are used, so a change applies at once (the callbacks
  * service also re-arms its reminders on settings.changed).
  */
-const LIVE_KEYS: ReadonlySet<string> = new Set<SettingKey>(['locale', 'notifyWhenFocused', 'callbacks', 'kpi']);
+const LIVE_KEYS: ReadonlySet<string> = new Set<SettingKey>(['locale', 'notifyWhenFocused', 'answerWithinSeconds', 'callbacks', 'kpi']);
 
 type SettingEntries = { [K in SettingKey]: { value: Settings[K]; layer: SettingLayer } };
 

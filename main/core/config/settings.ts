@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_ANSWER_WITHIN_SECONDS } from '../../common/constants';
 import { LocaleSchema } from '../../common/domain';
 import { ZuoxiError } from '../../common/errors';
 import { LOG_LEVELS } from '../log/logger';
@@ -101,6 +102,12 @@ export const SettingsSchema = z.object({
   cacheTtlSeconds: CacheTtlSchema,
   /** Desktop notifications for ringing calls also while Zuoxi's window has the focus (normally the window itself is enough). */
   notifyWhenFocused: z.boolean(),
+  /**
+   * The center's answer rule: a ringing call is answered within this many seconds
+   * (seed 第三篇 三.7 "来电铃响3秒内必须应答"). The call row counts down to it and marks
+   * the call overdue after it.
+   */
+  answerWithinSeconds: z.number().int().min(1).max(120),
   /** Why an agent may be not ready (break, lunch, training, meeting…); `approved: false` ones count as "away" after 10 minutes. */
   notReadyReasons: NotReadyReasonsSchema,
   /** After-call work: on/off, automatic return to ready after N s, disposition required. */
@@ -133,6 +140,7 @@ export const DEFAULT_SETTINGS: Settings = {
   lookupDeadlineMs: DEFAULT_LOOKUP_DEADLINE_MS,
   cacheTtlSeconds: DEFAULT_CACHE_TTL_SECONDS,
   notifyWhenFocused: false,
+  answerWithinSeconds: DEFAULT_ANSWER_WITHIN_SECONDS,
   notReadyReasons: DEFAULT_NOT_READY_REASONS,
   wrapUp: DEFAULT_WRAP_UP,
   autoLogin: 'ready',
