@@ -10,6 +10,9 @@ import { silentLogger } from '../../../main/core/log/logger';
 import { Workstation } from '../../../main/core/workstation';
 import { ManualClock } from '../sync/helpers/manual-clock';
 
+// A simulated day fires the idle sync worker's minute poll 1,440 times, each with a database round trip: slow on a loaded machine.
+jest.setTimeout(30_000);
+
 const T0 = Date.parse('2026-11-30T01:00:00.000Z');
 const DAY = 86_400_000;
 
@@ -40,7 +43,7 @@ describe('connector answer retention', () => {
   const pause = () => new Promise<void>((resolve) => setTimeout(resolve, 50));
   /** The pass runs real sqlite I/O after its timer fires: wait for it to show. */
   const eventually = async (expected: string[]) => {
-    for (let tries = 0; tries < 100 && JSON.stringify(await keys()) !== JSON.stringify(expected); tries += 1) await pause();
+    for (let tries = 0; tries < 400 && JSON.stringify(await keys()) !== JSON.stringify(expected); tries += 1) await pause();
     expect(await keys()).toEqual(expected);
   };
 
