@@ -52,14 +52,24 @@ describe('connector answer retention', () => {
     await cache('+8613800000002', CONNECTOR_ANSWER_RETENTION_DAYS - 2);
     await cache('+8613800000003', 1);
     expect(await keys()).toHaveLength(3);
+    // Each pass arms the next when it ends, in the background: wait for that before moving the clock on.
+    const armed = async (at: number) => {
+      for (let tries = 0; tries < 400 && !clock.hasTimerAt(at); tries += 1) await pause();
+      expect(clock.hasTimerAt(at)).toBe(true);
+    };
+    await armed(T0 + DAY);
     // Not yet: the next pass is 24 h after the one at opening.
     await clock.advance(DAY - 1, settle);
     await pause();
     expect(await keys()).toHaveLength(3);
     await clock.advance(1, settle);
     await eventually(['+8613800000002', '+8613800000003']);
-    // Two days on, the second one has passed the retention too.
-    await clock.advance(2 * DAY, settle);
+    // The second one reaches 90 days at T0 + 2 days and passes them by the pass at T0 + 3 days.
+    await armed(T0 + 2 * DAY);
+    await clock.advance(DAY, settle);
+    await armed(T0 + 3 * DAY);
+    expect(await keys()).toEqual(['+8613800000002', '+8613800000003']);
+    await clock.advance(DAY, settle);
     await eventually(['+8613800000003']);
   });
 

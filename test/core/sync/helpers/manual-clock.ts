@@ -28,6 +28,11 @@ export class ManualClock implements Clock {
     this.timers.delete(handle as number);
   }
 
+  /** Whether a timer is armed for exactly this time. */
+  hasTimerAt(at: number): boolean {
+    return [...this.timers.values()].some((timer) => timer.at === at);
+  }
+
   /** The earliest armed timer's due time, or null. */
   nextDue(): number | null {
     let next: number | null = null;
