@@ -355,6 +355,7 @@ function buildHandlers(ws: Workstation): Handlers {
     'scripts.import': ({ fileName, text }) => ws.scripts.import(text, { fileName }),
     'scripts.export': async ({ id, format }) => ({ text: await ws.scripts.export(id, format) }),
     'scripts.start': ({ callId, scriptId }) => ws.callScripts.start(callId, scriptId),
+    'scripts.resume': ({ callId }) => ws.callScripts.resume(callId),
     'scripts.answer': async ({ callId, stepId, optionId }) => ws.callScripts.answer(callId, stepId, optionId),
     'scripts.continue': async ({ callId, stepId }) => ws.callScripts.continue(callId, stepId),
     'scripts.objection': async ({ callId, stepId, snippetId }) => ws.callScripts.objection(callId, stepId, snippetId),

@@ -119,6 +119,20 @@ test('ring → pop → answer → script branches → hang up → wrap-up with a
   expect(await page.getByTestId('script-option').allInnerTexts()).toEqual(['只有我家', '整栋楼或小区']);
   await screenshot(page, '08-script-zh-CN');
 
+  // The window reloads mid-call (F5, a renderer crash): it opens on the call in progress at
+  // the agent's step, with the path so far, resuming the core's run rather than restarting it.
+  const invokesBefore = session.invokes.length;
+  await page.reload();
+  await page.waitForSelector('[data-testid="status-bar"][data-link="up"]');
+  await waitForRow(page, 'active');
+  await waitForStep(page, 'outage-scope');
+  expect(await page.getByTestId('script-panel').getAttribute('data-call-id')).toBe(callId);
+  expect(await page.getByTestId('script-text').innerText()).toBe('是只有您家停电，还是整栋楼或整个小区都停电了？');
+  expect(await page.getByTestId('script-crumb').allInnerTexts()).toEqual(['已说', '是的', '停电']);
+  expect(await page.getByTestId('script-back').count()).toBe(1);
+  const afterReload = session.invokes.slice(invokesBefore).map((invoke) => invoke.channel);
+  expect(afterReload.filter((channel) => channel.startsWith('scripts.'))).toEqual(['scripts.resume']);
+
   // Hang up from the UI: wrap-up, with the disposition required before leaving it.
   await page.getByTestId('call-hangup').click();
   await customer.waitForEvent('CALL_CLOSED');
@@ -146,7 +160,8 @@ test('ring → pop → answer → script branches → hang up → wrap-up with a
   expect(scriptPath.scriptId).toBe('repair-hotline');
   expect(scriptPath.steps).toEqual(['greet', 'confirm-address', 'fault-type', 'outage-scope']);
   expect(scriptPath.answers.map((a) => a.label)).toEqual(['是的', '停电']);
-  expect(scriptPath.entries.map((e) => e.kind)).toContain('objection');
+  // The reload left the run alone: one start, and every move before it.
+  expect(scriptPath.entries.map((e) => e.kind)).toEqual(['start', 'continue', 'answer', 'objection', 'answer']);
 
   // The repair work order's callback: due 24 h after the order, in the list.
   await page.waitForSelector('[data-testid="callback-row"]', { timeout: 10_000 });

@@ -74,7 +74,7 @@ export async function freshApi(handlers: FakeHandlers = {}): Promise<FakeZuoxiAp
     'sync.status': () => syncStatus(),
     'callbacks.list': () => [],
     // No script for any line unless the test says otherwise.
-    'scripts.start': () => {
+    'scripts.resume': () => {
       throw new ZuoxiError('not_found', 'no script is chosen by this number');
     },
     ...handlers,

@@ -201,6 +201,17 @@ export const PresentedStepSchema = z.object({
   canGoBack: z.boolean(),
 });
 
+/** A step left behind on the way to the current one, with the answer given on it (null: continued). */
+export const ScriptCrumbSchema = z.object({ stepId: z.string(), text: z.string(), choice: z.string().nullable() });
+
+/** A call's run where it stands: the step to show and the path so far. */
+export const ScriptResumeSchema = z.object({
+  step: PresentedStepSchema,
+  crumbs: z.array(ScriptCrumbSchema),
+  /** False when the call had no run and one was started. */
+  resumed: z.boolean(),
+});
+
 export const PresentedSnippetSchema = z.object({ snippetId: z.string(), title: z.string(), text: z.string(), parts: z.array(FilledPartSchema) });
 
 const MAX_SCRIPT_TEXT = 1024 * 1024;
@@ -295,9 +306,17 @@ export const workChannels = {
   'scripts.export': channel(z.object({ id: ScriptId, format: z.enum(['yaml', 'json']).default('yaml') }).strict(), z.object({ text: z.string() })),
   /**
    * Start the script on a call: the one named, else the one chosen by the dialled number
-   * (`not_found` when none). Starting again restarts it. The path taken is saved with the wrap-up.
+   * (`not_found` when none). Starting again restarts it, dropping the path so far. The
+   * path taken is saved with the wrap-up.
    */
   'scripts.start': channel(z.object({ callId: CallIdArg, scriptId: ScriptId.optional() }).strict(), PresentedStepSchema),
+  /**
+   * The call's run where it stands — current step and the path so far, unchanged — or,
+   * when the call has none yet, the chosen script started as `scripts.start` does
+   * (`not_found` when none). A window opening on a call in progress (a reload) asks this,
+   * so the agent carries on where they were and the saved path stays whole.
+   */
+  'scripts.resume': channel(z.object({ callId: CallIdArg }).strict(), ScriptResumeSchema),
   /** Each move names the step it was made on: a click on a step no longer shown is refused (`invalid_input`). */
   'scripts.answer': channel(z.object({ callId: CallIdArg, stepId: StepId, optionId: z.string().min(1).max(64) }).strict(), PresentedStepSchema),
   'scripts.continue': channel(z.object({ callId: CallIdArg, stepId: StepId }).strict(), PresentedStepSchema),

@@ -28,7 +28,10 @@ export interface ScriptsData {
 }
 
 export interface ScriptsState extends ScriptsData {
-  /** A call became active (or the active call changed): start its run; null clears the panel. */
+  /**
+   * A call became active (or the active call changed, or the window opened on a call in
+   * progress): show its run where it stands — started if it has none; null clears the panel.
+   */
   follow(callId: string | null): Promise<void>;
   answer(optionId: string): Promise<void>;
   continue(): Promise<void>;
@@ -58,11 +61,13 @@ export const useScriptsStore = create<ScriptsState>()((set, get) => {
     }
   };
 
-  const start = async (callId: string) => {
+  // Resume, not start: a window reloaded mid-call carries on at the agent's step, with the
+  // path so far, and the run the wrap-up saves is never restarted.
+  const resume = async (callId: string) => {
     set({ pending: true, error: null });
     try {
-      const step = await call('scripts.start', { callId });
-      if (get().callId === callId) set({ pending: false, step });
+      const { step, crumbs } = await call('scripts.resume', { callId });
+      if (get().callId === callId) set({ pending: false, step, crumbs });
     } catch (error) {
       if (get().callId !== callId) return;
       // No script for this line is not a failure: the panel says so quietly.
@@ -77,14 +82,13 @@ export const useScriptsStore = create<ScriptsState>()((set, get) => {
     follow: async (callId) => {
       if (get().callId === callId) return;
       set({ ...initialScripts, callId });
-      if (callId) await start(callId);
+      if (callId) await resume(callId);
     },
 
     retry: async () => {
       const { callId, step, pending } = get();
-      if (callId && !step && !pending) await start(callId);
+      if (callId && !step && !pending) await resume(callId);
     },
-
 
     answer: (optionId) =>
       move(

@@ -40,6 +40,9 @@ const faultType = step('fault-type', {
   ],
   objections: [{ id: 'unhappy', title: '客户不满意' }],
 });
+/** What scripts.resume answers for a call whose run it has just started. */
+const started = (first: PresentedStep) => () => ({ step: first, crumbs: [], resumed: false });
+
 const outageScope = step('outage-scope', { type: 'question', text: '是只有您家停电吗？', canGoBack: true, options: [{ id: 'home', label: '只有我家' }] });
 
 async function onCall(handlers: FakeHandlers = {}) {
@@ -52,18 +55,18 @@ async function onCall(handlers: FakeHandlers = {}) {
 
 describe('the script panel', () => {
   it('starts the dialled line’s script when a call is up and shows the step as plain text', async () => {
-    const fake = await onCall({ 'scripts.start': () => greet });
+    const fake = await onCall({ 'scripts.resume': started(greet) });
     const text = await screen.findByTestId('script-text');
     expect(text).toHaveTextContent('您好，<b>张三</b>，这里是供电服务热线。');
     expect(text.querySelector('b')).toBeNull();
-    expect(fake.argsOf('scripts.start')).toEqual([{ callId: 'c1' }]);
+    expect(fake.argsOf('scripts.resume')).toEqual([{ callId: 'c1' }]);
     expect(screen.getByTestId('script-continue')).toHaveTextContent('继续');
     expect(screen.queryByTestId('script-back')).toBeNull();
   });
 
   it('follows the branches: continue, an answer, back and repeat, each naming its step, with the path as breadcrumbs', async () => {
     const fake = await onCall({
-      'scripts.start': () => greet,
+      'scripts.resume': started(greet),
       'scripts.continue': () => faultType,
       'scripts.answer': () => outageScope,
       'scripts.back': () => faultType,
@@ -90,9 +93,40 @@ describe('the script panel', () => {
     expect(screen.getAllByTestId('script-crumb')).toHaveLength(1);
   });
 
+  it('opens a window on a call in progress at the step the agent was at, with the path so far, and carries on from there', async () => {
+    // The window was reloaded mid-call: fresh stores, and calls.list says c1 is up. The
+    // core's run stands on outage-scope; starting it again would show greet.
+    const fake = await onCall({
+      'scripts.resume': () => ({
+        step: outageScope,
+        crumbs: [
+          { stepId: 'greet', text: greet.text, choice: null },
+          { stepId: 'fault-type', text: faultType.text, choice: '停电' },
+        ],
+        resumed: true,
+      }),
+      'scripts.start': () => greet,
+      'scripts.answer': () => step('check-breaker', { type: 'question', text: '请您先看一下总开关是否跳闸了？', canGoBack: true, options: [{ id: 'tripped', label: '跳闸了' }] }),
+    });
+    await waitFor(() => expect(screen.getByTestId('script-step')).toHaveAttribute('data-step-id', 'outage-scope'));
+    expect(screen.getByTestId('script-text')).toHaveTextContent('是只有您家停电吗？');
+    expect(screen.getAllByTestId('script-crumb').map((c) => [c.dataset.stepId, c.textContent, c.title])).toEqual([
+      ['greet', '已说', greet.text],
+      ['fault-type', '停电', faultType.text],
+    ]);
+    expect(screen.getByTestId('script-back')).toBeInTheDocument();
+    expect(fake.argsOf('scripts.resume')).toEqual([{ callId: 'c1' }]);
+    expect(fake.argsOf('scripts.start')).toEqual([]);
+
+    await userEvent.setup().click(screen.getByRole('button', { name: '只有我家' }));
+    await waitFor(() => expect(screen.getByTestId('script-step')).toHaveAttribute('data-step-id', 'check-breaker'));
+    expect(fake.argsOf('scripts.answer')).toEqual([{ callId: 'c1', stepId: 'outage-scope', optionId: 'home' }]);
+    expect(screen.getAllByTestId('script-crumb').map((c) => c.textContent)).toEqual(['已说', '停电', '只有我家']);
+  });
+
   it('shows an objection snippet inline, as text, on the step it was asked on', async () => {
     const fake = await onCall({
-      'scripts.start': () => faultType,
+      'scripts.resume': started(faultType),
       'scripts.objection': () => ({ snippetId: 'unhappy', title: '客户不满意', text: '非常理解您的心情，<i>张三</i>。', parts: [] }),
     });
     const user = userEvent.setup();
@@ -115,7 +149,7 @@ describe('the script panel', () => {
 
   it('shows a failed move as an error and keeps the step', async () => {
     await onCall({
-      'scripts.start': () => greet,
+      'scripts.resume': started(greet),
       'scripts.continue': () => {
         throw new ZuoxiError('invalid_input', 'that step is no longer current');
       },
@@ -129,9 +163,9 @@ describe('the script panel', () => {
   it('offers to try again when the script could not be started, and starts it on retry', async () => {
     let fail = true;
     const fake = await onCall({
-      'scripts.start': () => {
+      'scripts.resume': () => {
         if (fail) throw new ZuoxiError('unavailable', 'the core is busy');
-        return greet;
+        return started(greet)();
       },
     });
     const note = await screen.findByTestId('script-error');
@@ -140,11 +174,11 @@ describe('the script panel', () => {
     await userEvent.setup().click(within(note).getByRole('button'));
     await waitFor(() => expect(screen.getByTestId('script-step')).toHaveAttribute('data-step-id', 'greet'));
     expect(screen.queryByTestId('script-error')).toBeNull();
-    expect(fake.argsOf('scripts.start')).toEqual([{ callId: 'c1' }, { callId: 'c1' }]);
+    expect(fake.argsOf('scripts.resume')).toEqual([{ callId: 'c1' }, { callId: 'c1' }]);
   });
 
   it('shows the end step’s outcome and leaves when the call ends', async () => {
-    const fake = await onCall({ 'scripts.start': () => step('end-dispatched', { type: 'end', text: '再见！', outcome: '已派单', final: true, canGoBack: true }) });
+    const fake = await onCall({ 'scripts.resume': started(step('end-dispatched', { type: 'end', text: '再见！', outcome: '已派单', final: true, canGoBack: true })) });
     expect(await screen.findByTestId('script-outcome')).toHaveTextContent('已派单');
     expect(screen.queryByTestId('script-repeat')).toBeNull();
     act(() => fake.emit('calls.changed', callSummary('c1', { state: 'ended', answerAt: new Date().toISOString(), endAt: new Date().toISOString(), outcome: 'answered', endCause: 'remote_hangup' })));
@@ -156,6 +190,6 @@ describe('the script panel', () => {
     render(<AgentWindow />);
     await act(() => useCallsStore.getState().load());
     expect(screen.queryByTestId('script-panel')).toBeNull();
-    expect(fake.argsOf('scripts.start')).toEqual([]);
+    expect(fake.argsOf('scripts.resume')).toEqual([]);
   });
 });

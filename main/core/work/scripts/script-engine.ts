@@ -35,6 +35,14 @@ export interface PresentedStep {
   canGoBack: boolean;
 }
 
+/** A step already left behind, as the panel's breadcrumbs show it: its filled text and the answer given on it. */
+export interface PresentedCrumb {
+  stepId: string;
+  text: string;
+  /** The filled label of the answer given; null when the agent continued from a say step. */
+  choice: string | null;
+}
+
 export interface PresentedSnippet {
   snippetId: string;
   title: string;
@@ -163,6 +171,23 @@ export class ScriptRun {
     if (last && last.stepId === to) this.answers.pop();
     this.record({ kind: 'back', stepId, to });
     return this.current;
+  }
+
+  /**
+   * The steps behind the current one, in order, with the answer given on each: what a
+   * panel opened mid-run (a reloaded window) shows as the path so far. Reads only.
+   */
+  crumbs(): PresentedCrumb[] {
+    return this.trail.slice(0, -1).map((stepId) => {
+      const step = this.step(stepId);
+      const answer = this.answers.find((candidate) => candidate.stepId === stepId);
+      const option = answer && step.type === 'question' ? step.options.find((candidate) => candidate.id === answer.optionId) : undefined;
+      return {
+        stepId,
+        text: step.text === undefined ? '' : this.fill(step.text).text,
+        choice: answer ? (option ? this.fill(option.label).text : answer.label) : null,
+      };
+    });
   }
 
   path(): ScriptPath {

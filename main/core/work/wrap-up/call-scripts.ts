@@ -1,6 +1,6 @@
 import type { CallSummary } from '../../../common/domain';
 import { ZuoxiError } from '../../../common/errors';
-import { ScriptRun, type PresentedSnippet, type PresentedStep, type ScriptPath } from '../scripts/script-engine';
+import { ScriptRun, type PresentedCrumb, type PresentedSnippet, type PresentedStep, type ScriptPath } from '../scripts/script-engine';
 import type { ScriptLibrary } from '../scripts/script-library';
 
 /** How many calls' runs are kept: the call being worked on and the few still in wrap-up. */
@@ -15,6 +15,14 @@ export interface CallScriptsOptions {
   agent: () => { name: string | null; extension: string | null };
 }
 
+/** Where a call's run stands: the step to show, the path so far, and whether the run was already there. */
+export interface ScriptResume {
+  step: PresentedStep;
+  crumbs: PresentedCrumb[];
+  /** False when this call had no run and one was started now. */
+  resumed: boolean;
+}
+
 /**
  * One script run per call: the panel's clicks go to the call's run, and the wrap-up
  * saves `path()` with the call. A run outlives its call (wrap-up comes after), and the
@@ -22,12 +30,31 @@ export interface CallScriptsOptions {
  */
 export class CallScripts {
   private readonly runs = new Map<string, ScriptRun>();
+  /** Runs being started by `resume`, so two panels asking at once share one run. */
+  private readonly starting = new Map<string, Promise<PresentedStep>>();
 
   constructor(private readonly options: CallScriptsOptions) {}
 
   /**
-   * Starts (or restarts) the script for a call: the one named, else the one the library
-   * chooses by the dialled number. `not_found` when there is none.
+   * The call's run where it stands — the current step and the path so far, untouched — or,
+   * when the call has none yet, a run started as `start(callId)` does. This is what a panel
+   * opening on a call asks for, so a reloaded window carries on where the agent was.
+   */
+  async resume(callId: string): Promise<ScriptResume> {
+    const run = this.runs.get(callId);
+    if (run) return { step: run.current, crumbs: run.crumbs(), resumed: true };
+    let starting = this.starting.get(callId);
+    if (!starting) {
+      starting = this.start(callId).finally(() => this.starting.delete(callId));
+      this.starting.set(callId, starting);
+    }
+    // A run just started is at its first step: nothing behind it yet.
+    return { step: await starting, crumbs: [], resumed: false };
+  }
+
+  /**
+   * Starts (or restarts: the path so far is dropped) the script for a call: the one named,
+   * else the one the library chooses by the dialled number. `not_found` when there is none.
    */
   async start(callId: string, scriptId?: string): Promise<PresentedStep> {
     const call = this.options.call(callId);
