@@ -3,6 +3,7 @@ import { CallbacksPanel } from '../features/callbacks/components/callbacks-panel
 import { ReminderToasts } from '../features/callbacks/components/reminder-toasts';
 import { CallBar } from '../features/calls/components/call-bar';
 import { DialPad } from '../features/calls/components/dial-pad';
+import { ScriptLibraryButton, ScriptLibraryPanel } from '../features/scripts/components/script-library';
 import { ScriptPanel } from '../features/scripts/components/script-panel';
 import { CallerCard } from '../features/directory/components/caller-card';
 import { ContactSearch } from '../features/directory/components/contact-search';
@@ -22,9 +23,10 @@ export function AgentWindow() {
     <div className="agent-window">
       <StatusBar />
       <CallBar />
-      {/* One grid row: the work hotkeys, and the scorecard's button at its end. */}
+      {/* One grid row: the work hotkeys, and the script library's and the scorecard's buttons at its end. */}
       <div className="work-row">
         <WorkHotkeyLegend />
+        <ScriptLibraryButton />
         <KpiButton />
       </div>
       <main className="workspace" aria-label={t('app.workspace')}>
@@ -45,6 +47,7 @@ export function AgentWindow() {
       <SettingsPanel />
       <ReminderToasts />
       <KpiPanel />
+      <ScriptLibraryPanel />
     </div>
   );
 }

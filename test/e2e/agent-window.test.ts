@@ -1,6 +1,7 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import iconv from 'iconv-lite';
-import { openSession, screenshot, searchFor, type Session } from './support/harness';
+import { openSession, ROOT, screenshot, searchFor, type Session } from './support/harness';
 
 jest.setTimeout(60_000);
 
@@ -17,6 +18,9 @@ const CSV = [
   '缺号码,无,,标准,,,A3',
   `"${HOSTILE_NAME}",Evil Corp,008613700137000,,,,A4`,
 ].join('\r\n');
+
+/** A script file as the center writes it (test/fixtures/scripts). */
+const scriptFile = (name: string) => fs.readFileSync(path.join(ROOT, 'test/fixtures/scripts', name));
 
 let session: Session;
 
@@ -123,6 +127,42 @@ test('shows a hostile contact name as text and runs none of it', async () => {
   // An onerror handler would have fired by now; give it a moment anyway.
   await page.waitForTimeout(200);
   expect(session.dialogs).toEqual([]);
+});
+
+test('the script library (话术库): imports from the work row, shows a refusal at its line, lists the script, and downloads it as the core writes it', async () => {
+  const { page, workstation } = session;
+  await page.getByTestId('script-library-open').click();
+  await page.getByTestId('script-library-empty').waitFor();
+
+  // Nothing imported yet. A script that loops is refused where the loop closes: line 17, column 43 of the file.
+  await page.getByTestId('script-library-input').setInputFiles({ name: 'cycle.yaml', mimeType: 'application/yaml', buffer: scriptFile('cycle.yaml') });
+  await page.waitForSelector('[data-testid="script-library-outcome"][data-kind="refused"]');
+  const refusal = page.getByTestId('script-library-error');
+  expect(await refusal.count()).toBe(1);
+  expect([await refusal.getAttribute('data-line'), await refusal.getAttribute('data-column'), await refusal.getAttribute('data-code')]).toEqual(['17', '43', 'cycle']);
+  expect(await refusal.innerText()).toContain('第 17 行，第 43 列');
+  expect(await page.getByTestId('script-library-empty').count()).toBe(1);
+  await screenshot(page, 'script-library-refused-zh-CN');
+
+  // The center's 报修热线, read as UTF-8 text by the browser: imported and listed.
+  await page.getByTestId('script-library-input').setInputFiles({ name: '报修热线.yaml', mimeType: 'application/yaml', buffer: scriptFile('repair-hotline.yaml') });
+  await page.waitForSelector('[data-testid="script-library-outcome"][data-kind="imported"]');
+  const row = page.locator('[data-testid="script-library-row"][data-script-id="repair-hotline"]');
+  await row.waitFor();
+  expect(await row.getByTestId('script-library-name').innerText()).toBe('报修热线');
+  expect(await row.getByTestId('script-library-chosen-by').innerText()).toContain('95598');
+  expect(await row.getByTestId('script-library-version').innerText()).toBe('3');
+  expect((await workstation.scripts.get('repair-hotline'))?.name).toBe('报修热线');
+
+  // Export: the browser saves the core's text under the imported file's name.
+  const [download] = await Promise.all([page.waitForEvent('download'), row.getByTestId('script-library-export-yaml').click()]);
+  expect(download.suggestedFilename()).toBe('报修热线.yaml');
+  const saved = await download.path();
+  expect(fs.readFileSync(saved, 'utf8')).toBe(await workstation.scripts.export('repair-hotline', 'yaml'));
+  await screenshot(page, 'script-library-zh-CN');
+
+  await page.keyboard.press('Escape');
+  expect(await page.getByTestId('script-library').count()).toBe(0);
 });
 
 test('switches language at run time, and remembers it', async () => {

@@ -13,6 +13,7 @@ import { initialNotifications, resetShownNotifications, useNotificationsStore } 
 import { initialSettings, useSettingsStore } from '../../renderer/features/settings/store';
 import { initialStatus, useStatusStore } from '../../renderer/features/status/store';
 import { initialSync, useSyncStore } from '../../renderer/features/sync/store';
+import { initialScriptLibrary, useScriptLibraryStore } from '../../renderer/features/scripts/library-store';
 import { initialScripts, useScriptsStore } from '../../renderer/features/scripts/store';
 import { initialWrapUp, useWrapUpStore } from '../../renderer/features/wrap-up/store';
 import { i18n } from '../../renderer/i18n';
@@ -85,6 +86,7 @@ export async function freshApi(handlers: FakeHandlers = {}): Promise<FakeZuoxiAp
   useCallbacksStore.setState(initialCallbacks);
   useWrapUpStore.setState(initialWrapUp);
   useScriptsStore.setState(initialScripts);
+  useScriptLibraryStore.setState(initialScriptLibrary);
   useDirectoryStore.setState(initialDirectory);
   useCallsStore.setState(initialCalls);
   useStatusStore.setState(initialStatus);

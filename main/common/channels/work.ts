@@ -160,10 +160,26 @@ const ScriptId = z.string().min(1).max(64);
 const StepId = z.string().min(1).max(64);
 const CallIdArg = z.string().min(1).max(256);
 
+/** Why an imported script is refused (or, for the warnings, imported with a remark); README.md beside the scripts core. */
+export const SCRIPT_PROBLEM_CODES = [
+  'too_large', // the file is over 1 MB
+  'syntax', // not YAML / not JSON
+  'schema', // a field missing, of the wrong type, unknown, or out of range
+  'duplicate_id', // two steps, two snippets, or two answers of one question with one id
+  'missing_target', // a branch (or `start`) names a step that does not exist
+  'missing_snippet', // a step offers an objection snippet that does not exist
+  'cycle', // the steps loop back; main/core/work/scripts/script-model.ts says why that is refused
+  'unknown_variable', // {something} that is not a known variable
+  'bad_placeholder', // a lone { or }
+  'unreachable', // warning: no path from the start reaches this step
+  'unused_snippet', // warning: no step offers this snippet
+  'no_fallback', // warning: a customer variable without a fallback reads as a gap for unknown callers
+  'choice_conflict', // another script in the library already claims this dialled number, queue, or being the default
+] as const;
+
 export const ScriptProblemSchema = z.object({
   severity: z.enum(['error', 'warning']),
-  /** syntax, schema, duplicate_id, missing_target, missing_snippet, cycle, unknown_variable, bad_placeholder, choice_conflict, too_large; warnings: unreachable, unused_snippet, no_fallback. */
-  code: z.string(),
+  code: z.enum(SCRIPT_PROBLEM_CODES),
   /** 1-based, in the imported text. */
   line: z.number().int(),
   column: z.number().int(),
@@ -214,7 +230,8 @@ export const ScriptResumeSchema = z.object({
 
 export const PresentedSnippetSchema = z.object({ snippetId: z.string(), title: z.string(), text: z.string(), parts: z.array(FilledPartSchema) });
 
-const MAX_SCRIPT_TEXT = 1024 * 1024;
+/** The longest script text `scripts.import` takes (the core refuses a file over 1 MB as `too_large`). */
+export const MAX_SCRIPT_TEXT = 1024 * 1024;
 
 // ---- Sync (the outbox to the back office)
 

@@ -1,5 +1,5 @@
 import { CALLBACK_AGENT_OUTCOMES, CALLBACK_SIP_OUTCOMES } from '../../../main/common/channels/callbacks';
-import { WORK_ORDER_PROBLEMS, SyncStatusSchema } from '../../../main/common/channels/work';
+import { SCRIPT_PROBLEM_CODES, WORK_ORDER_PROBLEMS, SyncStatusSchema } from '../../../main/common/channels/work';
 import { LOCALES } from '../../../main/common/domain';
 import { resources } from '../../../renderer/i18n';
 
@@ -15,12 +15,13 @@ function has(tree: Tree, path: string): boolean {
 }
 
 describe('the agent’s-day words', () => {
-  it('name every work-order problem code, sync activity and callback outcome, in both languages', () => {
+  it('name every work-order problem code, sync activity, callback outcome and script problem code, in both languages', () => {
     const expected = [
       ...WORK_ORDER_PROBLEMS.map((code) => `wrapUp.problem.${code}`),
       ...SyncStatusSchema.shape.activity.options.map((activity) => `sync.activity.${activity}`),
       ...CALLBACK_AGENT_OUTCOMES.map((code) => `callbacks.agentOutcome.${code}`),
       ...CALLBACK_SIP_OUTCOMES.map((code) => `callbacks.sipOutcome.${code}`),
+      ...SCRIPT_PROBLEM_CODES.map((code) => `scripts.library.problem.${code}`),
     ];
     for (const locale of LOCALES) {
       const tree = resources[locale].translation as unknown as Tree;

@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import type { z } from 'zod';
+import { SCRIPT_PROBLEM_CODES } from '../../../common/channels/work';
 import { ScriptSchema, successors, type Script, type ScriptStep } from './script-model';
 import { ScriptSource, type PathSegment, type ScriptFormat, type SourcePosition } from './script-source';
 import { normaliseDialled } from './script-selection';
@@ -7,21 +8,9 @@ import { parseTemplate } from './script-text';
 
 export type { ScriptFormat } from './script-source';
 
-export const SCRIPT_PROBLEM_CODES = [
-  'too_large', // the file is over MAX_SCRIPT_BYTES
-  'syntax', // not YAML / not JSON
-  'schema', // a field missing, of the wrong type, unknown, or out of range
-  'duplicate_id', // two steps, two snippets, or two answers of one question with one id
-  'missing_target', // a branch (or `start`) names a step that does not exist
-  'missing_snippet', // a step offers an objection snippet that does not exist
-  'cycle', // the steps loop back; see script-model.ts for why that is refused
-  'unknown_variable', // {something} that is not a known variable
-  'bad_placeholder', // a lone { or }
-  'unreachable', // warning: no path from the start reaches this step
-  'unused_snippet', // warning: no step offers this snippet
-  'no_fallback', // warning: a customer variable without a fallback reads as a gap for unknown callers
-  'choice_conflict', // another script in the library already claims this dialled number, queue, or being the default
-] as const;
+// The codes are part of the contract (the window names each one), so they live in main/common.
+export { SCRIPT_PROBLEM_CODES };
+
 export type ScriptProblemCode = (typeof SCRIPT_PROBLEM_CODES)[number];
 
 export interface ScriptProblem {

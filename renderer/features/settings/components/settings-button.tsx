@@ -1,5 +1,5 @@
-import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useFocusReturn } from '../../../ui/drawer';
 import { useSettingsStore } from '../store';
 
 /** The status bar's way into the settings screen; focus comes back here when it closes. */
@@ -7,13 +7,7 @@ export function SettingsButton() {
   const { t } = useTranslation();
   const openPanel = useSettingsStore((state) => state.openPanel);
   const panelOpen = useSettingsStore((state) => state.panelOpen);
-  const button = useRef<HTMLButtonElement>(null);
-  const wasOpen = useRef(false);
-
-  useEffect(() => {
-    if (wasOpen.current && !panelOpen) button.current?.focus();
-    wasOpen.current = panelOpen;
-  }, [panelOpen]);
+  const button = useFocusReturn<HTMLButtonElement>(panelOpen);
 
   return (
     <button

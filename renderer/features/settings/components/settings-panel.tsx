@@ -1,8 +1,9 @@
-import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LOCALES } from '../../../../main/common/constants';
 import type { SettingsView } from '../../../../main/common/domain';
 import { isLocale } from '../../../i18n';
+import { Drawer } from '../../../ui/drawer';
 import { ErrorNote } from '../../../ui/error-note';
 import { useLocaleStore } from '../../locale/store';
 import { NotificationPermission } from '../../notifications/components/notification-permission';
@@ -35,37 +36,15 @@ export function SettingsPanel() {
   const loadError = useSettingsStore((state) => state.loadError);
   const closePanel = useSettingsStore((state) => state.closePanel);
   const load = useSettingsStore((state) => state.load);
-  const titleId = useId();
-  const closeRef = useRef<HTMLButtonElement>(null);
-
-  useEffect(() => {
-    if (!panelOpen) return;
-    closeRef.current?.focus();
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') closePanel();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [panelOpen, closePanel]);
 
   if (!panelOpen) return null;
   return (
-    <div className="settings-backdrop">
-      <section className="settings-panel" data-testid="settings-panel" role="dialog" aria-modal="true" aria-labelledby={titleId}>
-        <header className="settings-header">
-          <h2 id={titleId}>{t('settings.title')}</h2>
-          <button ref={closeRef} type="button" className="link-button" data-testid="settings-close" onClick={closePanel}>
-            {t('settings.close')}
-          </button>
-        </header>
-        {!view && loading && <p role="status">{t('settings.loading')}</p>}
-        {!view && loadError && (
-          <ErrorNote failure={loadError} context={t('settings.loadFailed')} onRetry={() => void load()} testId="settings-load-error" />
-        )}
-        {/* Keyed by nothing that changes while open: a push does not wipe what the agent is typing. */}
-        {view && <SettingsForm view={view} />}
-      </section>
-    </div>
+    <Drawer kind="settings" title={t('settings.title')} closeLabel={t('settings.close')} testId="settings-panel" closeTestId="settings-close" onClose={closePanel}>
+      {!view && loading && <p role="status">{t('settings.loading')}</p>}
+      {!view && loadError && <ErrorNote failure={loadError} context={t('settings.loadFailed')} onRetry={() => void load()} testId="settings-load-error" />}
+      {/* Keyed by nothing that changes while open: a push does not wipe what the agent is typing. */}
+      {view && <SettingsForm view={view} />}
+    </Drawer>
   );
 }
 
