@@ -100,13 +100,14 @@ export class Workstation {
     readonly directory: DirectoryService,
     readonly secrets: SecretProvider,
     clock: () => Date,
+    workClock: Clock,
+    outbox: Outbox,
     private readonly closeLog: () => void,
   ) {
     const current = () => this.settings.current;
-    const workClock: Clock = options.workClock ?? { ...systemClock, now: () => clock().getTime() };
     this.nowMs = () => workClock.now();
     this.workTimers = new TimerGroup(workClock);
-    this.outbox = new Outbox(db, { now: () => new Date(workClock.now()) });
+    this.outbox = outbox;
     this.agentState = new AgentStateService({
       db,
       outbox: this.outbox,
@@ -238,14 +239,21 @@ export class Workstation {
       throw error;
     }
     const secrets = options.secrets ?? new MemorySecretProvider();
+    const workClock: Clock = options.workClock ?? { ...systemClock, now: () => clock().getTime() };
+    // Before the directory: the contacts agents save are queued for the CRM through it.
+    const outbox = new Outbox(db, { now: () => new Date(workClock.now()) });
     const directory = new DirectoryService(
       db,
-      // The connectors are read from the settings at each lookup: a policy change applies to the next call.
-      { defaultRegion: settings.current.defaultRegion as never, lookup: { settings: () => settings.current, secrets } },
+      {
+        defaultRegion: settings.current.defaultRegion as never,
+        // The connectors are read from the settings at each lookup: a policy change applies to the next call.
+        lookup: { settings: () => settings.current, secrets },
+        crmQueue: { outbox, agentId: () => settings.current.sipAccount?.user ?? '' },
+      },
       log.child({ module: 'directory' }),
       clock,
     );
-    const workstation = new Workstation(options, log, settings, db, directory, secrets, clock, closeLog);
+    const workstation = new Workstation(options, log, settings, db, directory, secrets, clock, workClock, outbox, closeLog);
     await workstation.agentState.open();
     await workstation.callbacks.start();
     workstation.sync.start();
@@ -320,7 +328,7 @@ function buildHandlers(ws: Workstation): Handlers {
     'directory.search': ({ query, limit }) => ws.directory.search(query, limit),
     'directory.card': ({ contactId }) => ws.directory.card(contactId),
     'directory.lookupNumber': ({ number }) => ws.directory.lookupNumber(number),
-    'directory.saveContact': ({ contactId, contact }) => ws.directory.saveContact(contactId, contact),
+    'directory.saveContact': ({ contactId, contact, callId }) => ws.directory.saveContact(contactId, contact, callId),
     'directory.history': ({ contactId, before, limit }) => ws.directory.history(contactId, before, limit),
     'directory.addInteraction': (input) => ws.directory.addInteraction(input),
     'directory.import': ({ fileName, format, contentBase64 }) =>
