@@ -167,6 +167,8 @@ export const en: Messages = {
     dialledNumber: 'Dialled {{number}}',
     consult: 'Consultation',
     elapsed: 'For {{duration}}',
+    answerWithin: 'Answer within {{seconds}} s',
+    answerOverdue: 'Rung {{seconds}} s — answer now (rule: {{limit}} s)',
     working: 'Working…',
     actions: {
       answer: 'Answer',

@@ -165,6 +165,8 @@ export const zhCN = {
     dialledNumber: '拨打 {{number}}',
     consult: '咨询通话',
     elapsed: '已持续 {{duration}}',
+    answerWithin: '请在 {{seconds}} 秒内接听',
+    answerOverdue: '已响铃 {{seconds}} 秒，请立即接听（规定 {{limit}} 秒）',
     working: '处理中…',
     actions: {
       answer: '接听',

@@ -6,7 +6,7 @@ import { AgentWindow } from '../../../renderer/agent/agent-window';
 import { start } from '../../../renderer/app/start';
 import { useCallsStore } from '../../../renderer/features/calls/store';
 import { useDirectoryStore } from '../../../renderer/features/directory/store';
-import { callSummary, contactCard, deferred, freshApi, interaction, type FakeHandlers, type FakeZuoxiApi } from '../fake-api';
+import { callSummary, contactCard, deferred, freshApi, interaction, settingsView, type FakeHandlers, type FakeZuoxiApi } from '../fake-api';
 
 const MARKUP = '<img src=x onerror=alert(1)>';
 const WANG = contactCard(7, { name: '王芳', company: '华南物流' });
@@ -302,6 +302,41 @@ describe('the call bar', () => {
       expect(screen.getByTestId('call-timer')).toHaveTextContent('0:01');
       act(() => jest.advanceTimersByTime(3_600_000));
       expect(screen.getByTestId('call-timer')).toHaveTextContent('1:00:01');
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('counts down to the center’s answer rule while an inbound call rings, then marks it overdue; not once answered', async () => {
+    jest.useFakeTimers({ now: new Date('2026-05-01T08:00:01.000Z'), doNotFake: ['queueMicrotask', 'nextTick'] });
+    try {
+      const fake = await renderWindow();
+      await push(fake, callSummary('c1', { ringAt: '2026-05-01T08:00:00.000Z' }));
+      const deadline = () => screen.getByTestId('answer-deadline');
+      // The seed's rule until settings say otherwise: 3 s.
+      expect(deadline()).toHaveTextContent('请在 2 秒内接听');
+      expect(deadline()).toHaveAttribute('data-overdue', 'false');
+      act(() => jest.advanceTimersByTime(2_500));
+      expect(deadline()).toHaveTextContent('已响铃 3 秒，请立即接听（规定 3 秒）');
+      expect(deadline()).toHaveAttribute('data-overdue', 'true');
+      await push(fake, callSummary('c1', { ringAt: '2026-05-01T08:00:00.000Z', state: 'active', answerAt: '2026-05-01T08:00:04.000Z' }));
+      expect(screen.queryByTestId('answer-deadline')).toBeNull();
+      // An outgoing call rings the other side: no rule for the agent.
+      await push(fake, callSummary('c2', { direction: 'outbound', ringAt: '2026-05-01T08:00:05.000Z' }));
+      expect(screen.queryByTestId('answer-deadline')).toBeNull();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('takes the answer rule from the settings (IT may set another)', async () => {
+    jest.useFakeTimers({ now: new Date('2026-05-01T08:00:04.000Z'), doNotFake: ['queueMicrotask', 'nextTick'] });
+    try {
+      const fake = await renderWindow({ 'settings.get': () => settingsView({ answerWithinSeconds: { value: 10, layer: 'policy' } }) });
+      await waitFor(() => expect(fake.argsOf('settings.get')).toHaveLength(1));
+      await push(fake, callSummary('c1', { ringAt: '2026-05-01T08:00:00.000Z' }));
+      await waitFor(() => expect(screen.getByTestId('answer-deadline')).toHaveTextContent('请在 6 秒内接听'));
+      expect(screen.getByTestId('answer-deadline')).toHaveAttribute('data-overdue', 'false');
     } finally {
       jest.useRealTimers();
     }

@@ -1,8 +1,10 @@
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CallSummary } from '../../../../main/common/domain';
+import { DEFAULT_ANSWER_WITHIN_SECONDS } from '../../../../main/common/constants';
+import type { CallSummary, SettingsView } from '../../../../main/common/domain';
 import { formatDuration } from '../../../i18n/format';
 import { ErrorNote } from '../../../ui/error-note';
+import { useSettingsStore } from '../../settings/store';
 import { consultOf, isAllowed, type CallAction } from '../call-rules';
 import { CALL_HOTKEYS } from '../hotkeys';
 import { useCallsStore } from '../store';
@@ -97,6 +99,7 @@ export function CallRow({ call }: { call: CallSummary }) {
           {t(`calls.state.${call.state}`)}
         </span>
         <CallTimer since={since} />
+        {call.state === 'ringing' && call.direction === 'inbound' && !isConsult && <AnswerDeadline ringAt={call.ringAt} />}
       </div>
       <div className="call-actions" role="group" aria-label={t('calls.bar')}>
         {isConsult ? (
@@ -139,6 +142,30 @@ function CallTimer({ since }: { since: string }) {
       {duration}
     </span>
   );
+}
+
+/**
+ * The center's answer rule on a ringing call: the seconds left to answer in, then how long
+ * it has rung past the rule. Read from the settings (IT may set another rule); the seed's
+ * 3 s until they have loaded.
+ */
+function AnswerDeadline({ ringAt }: { ringAt: string }) {
+  const { t } = useTranslation();
+  const now = useNow(250);
+  const limit = useSettingsStore((state) => answerWithinSeconds(state.view));
+  const start = Date.parse(ringAt);
+  const rungMs = Number.isNaN(start) ? 0 : Math.max(0, now - start);
+  const overdue = rungMs >= limit * 1000;
+  return (
+    <span className="answer-deadline" data-testid="answer-deadline" data-overdue={overdue} aria-live="off">
+      {overdue ? t('calls.answerOverdue', { seconds: Math.floor(rungMs / 1000), limit }) : t('calls.answerWithin', { seconds: Math.ceil((limit * 1000 - rungMs) / 1000) })}
+    </span>
+  );
+}
+
+function answerWithinSeconds(view: SettingsView | null): number {
+  const value = view?.values.answerWithinSeconds?.value;
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 ? value : DEFAULT_ANSWER_WITHIN_SECONDS;
 }
 
 function kebab(action: CallAction): string {
