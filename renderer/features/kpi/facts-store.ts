@@ -1,7 +1,9 @@
 import { create } from 'zustand';
 import type { KpiFactImport, KpiFactImportReport } from '../../../main/common/channels/kpi';
+import type { SettingsView } from '../../../main/common/domain';
 import { ApiError, call, toFailure, type Failure } from '../../api';
 import { readFileAsBase64 } from '../../api/read-file';
+import { useSettingsStore } from '../settings/store';
 import { useKpiStore } from './store';
 
 /** The contract caps a facts file's base64 at 10 MB, about 7 MB of file. */
@@ -9,6 +11,9 @@ export const MAX_FACTS_FILE_BYTES = 7 * 1024 * 1024;
 
 /** Imports listed under "where the numbers come from". */
 export const LISTED_IMPORTS = 10;
+
+/** Opening the scorecard fetches its month from the center again once the last fetch is this old. */
+export const REFETCH_AFTER_MS = 60 * 60 * 1000;
 
 export interface KpiFactsData {
   /** The newest imports; null until read. */
@@ -22,6 +27,12 @@ export interface KpiFactsData {
 
 export interface KpiFactsState extends KpiFactsData {
   loadImports(): Promise<void>;
+  /**
+   * The section opened: the imports are read, and when the center's endpoint is set
+   * (settings.kpi.factsEndpoint) the month is fetched unless it was within REFETCH_AFTER_MS,
+   * so the agent sees today's survey and QA figures without pressing anything.
+   */
+  opened(): Promise<void>;
   importFile(file: File): Promise<void>;
   /** Fetches the scorecard's month from the center's endpoint (settings.kpi.factsEndpoint). */
   fetchMonth(): Promise<void>;
@@ -60,6 +71,16 @@ export const useKpiFactsStore = create<KpiFactsState>()((set, get) => {
       }
     },
 
+    opened: async () => {
+      await get().loadImports();
+      if (!centerEndpointSet(useSettingsStore.getState().view)) return;
+      const { month } = useKpiStore.getState();
+      const fetchedLately = (get().imports ?? []).some(
+        (item) => item.kind === 'rest' && item.months.includes(month) && Date.now() - Date.parse(item.importedAt) < REFETCH_AFTER_MS,
+      );
+      if (!fetchedLately) await get().fetchMonth();
+    },
+
     importFile: (file) =>
       take({ kind: 'csv', fileName: file.name }, async () => {
         if (file.size > MAX_FACTS_FILE_BYTES) {
@@ -76,3 +97,8 @@ export const useKpiFactsStore = create<KpiFactsState>()((set, get) => {
     dismiss: () => set({ report: null, error: null }),
   };
 });
+
+function centerEndpointSet(view: SettingsView | null): boolean {
+  const kpi = view?.values.kpi?.value;
+  return typeof kpi === 'object' && kpi !== null && 'factsEndpoint' in kpi && kpi.factsEndpoint !== null && kpi.factsEndpoint !== undefined;
+}

@@ -1,12 +1,14 @@
 import '@testing-library/jest-dom';
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { KpiFactImport, KpiFactImportReport } from '../../../main/common/channels/kpi';
 import { ZuoxiError } from '../../../main/common/errors';
 import { KpiFacts } from '../../../renderer/features/kpi/components/kpi-facts';
 import { initialKpiFacts, useKpiFactsStore } from '../../../renderer/features/kpi/facts-store';
 import { initialKpi, useKpiStore } from '../../../renderer/features/kpi/store';
-import { freshApi, type FakeHandlers } from '../fake-api';
+import type { SettingsView } from '../../../main/common/domain';
+import { useSettingsStore } from '../../../renderer/features/settings/store';
+import { freshApi, settingsView, type FakeHandlers } from '../fake-api';
 
 const surveyImport: KpiFactImport = { id: 1, kind: 'csv', origin: '满意度.csv', importedAt: '2026-11-20T06:00:00.000Z', factCount: 3, months: ['2026-11'] };
 
@@ -25,8 +27,9 @@ function report(overrides: Partial<KpiFactImportReport> = {}): KpiFactImportRepo
   };
 }
 
-async function renderFacts(handlers: FakeHandlers) {
+async function renderFacts(handlers: FakeHandlers, settings: SettingsView | null = null) {
   const fake = await freshApi({ 'kpi.scorecard': () => Promise.reject(new ZuoxiError('unavailable', 'not in this test')), 'kpi.trend': () => [], ...handlers });
+  useSettingsStore.setState({ view: settings });
   useKpiStore.setState({ ...initialKpi, month: '2026-11', open: true });
   useKpiFactsStore.setState(initialKpiFacts);
   render(<KpiFacts locale="zh-CN" />);
@@ -89,5 +92,39 @@ describe('the scorecard’s facts section', () => {
     await userEvent.upload(screen.getByTestId('kpi-facts-input'), big);
     expect(await screen.findByTestId('kpi-facts-error')).toHaveAttribute('data-code', 'invalid_input');
     expect(fake.argsOf('kpi.importFacts')).toEqual([]);
+  });
+
+  describe('with the center’s endpoint set', () => {
+    const withEndpoint = settingsView({ kpi: { value: { centerUtcOffsetMinutes: 480, factsEndpoint: { url: 'https://bi/kpi?agent={agent}&month={month}', tokenSecret: null, timeoutMs: 5000 } }, layer: 'policy' } });
+    const restImport = (importedAt: string, months = ['2026-11']): KpiFactImport => ({ id: 2, kind: 'rest', origin: 'https://bi/kpi?agent=8001&month=2026-11', importedAt, factCount: 5, months });
+
+    it('fetches the month when the section opens, and shows what came', async () => {
+      const fake = await renderFacts({ 'kpi.factImports': () => [], 'kpi.fetchFacts': () => report({ import: restImport(new Date().toISOString()) }) }, withEndpoint);
+      expect(await screen.findByTestId('kpi-facts-report')).toHaveTextContent('https://bi/kpi?agent=8001&month=2026-11');
+      expect(fake.argsOf('kpi.fetchFacts')).toEqual([{ month: '2026-11' }]);
+    });
+
+    it('does not fetch again within the hour, but does for an older fetch or another month', async () => {
+      const recent = new Date(Date.now() - 10 * 60_000).toISOString();
+      let fake = await renderFacts({ 'kpi.factImports': () => [restImport(recent)], 'kpi.fetchFacts': () => report() }, withEndpoint);
+      await waitFor(() => expect(fake.argsOf('kpi.factImports')).toHaveLength(1));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(fake.argsOf('kpi.fetchFacts')).toEqual([]);
+      cleanup();
+
+      fake = await renderFacts({ 'kpi.factImports': () => [restImport(new Date(Date.now() - 2 * 3_600_000).toISOString())], 'kpi.fetchFacts': () => report() }, withEndpoint);
+      await waitFor(() => expect(fake.argsOf('kpi.fetchFacts')).toEqual([{ month: '2026-11' }]));
+      cleanup();
+
+      fake = await renderFacts({ 'kpi.factImports': () => [restImport(recent, ['2026-10'])], 'kpi.fetchFacts': () => report() }, withEndpoint);
+      await waitFor(() => expect(fake.argsOf('kpi.fetchFacts')).toEqual([{ month: '2026-11' }]));
+    });
+
+    it('does not fetch by itself without an endpoint', async () => {
+      const fake = await renderFacts({ 'kpi.factImports': () => [] }, settingsView());
+      await waitFor(() => expect(fake.argsOf('kpi.factImports')).toHaveLength(1));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(fake.argsOf('kpi.fetchFacts')).toEqual([]);
+    });
   });
 });

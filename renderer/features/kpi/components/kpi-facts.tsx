@@ -16,11 +16,11 @@ export function KpiFacts({ locale }: { locale: Locale }) {
   const { t } = useTranslation();
   const titleId = useId();
   const { imports, pending, report, error } = useKpiFactsStore();
-  const { loadImports, importFile, fetchMonth, dismiss } = useKpiFactsStore.getState();
+  const { opened, importFile, fetchMonth, dismiss } = useKpiFactsStore.getState();
 
   useEffect(() => {
-    void loadImports();
-  }, [loadImports]);
+    void opened();
+  }, [opened]);
 
   return (
     <section className="kpi-facts" data-testid="kpi-facts" aria-labelledby={titleId}>
