@@ -197,8 +197,54 @@ export const ContactCardSchema = z.object({
 });
 export type ContactCard = z.infer<typeof ContactCardSchema>;
 
+/**
+ * What the history timeline has besides the local interactions (calls from the call log,
+ * notes, tickets): what a CRM connector last said about one of the contact's numbers — its
+ * open tickets and the last contacts it records — from the connector cache, so each
+ * entry is only as current as its `fetchedAt`.
+ */
+export const CRM_HISTORY_KINDS = ['crm_ticket', 'crm_contact'] as const;
+export type CrmHistoryKind = (typeof CRM_HISTORY_KINDS)[number];
+/** Every kind of history entry; the renderer names each (interaction.kind.*). */
+export const HISTORY_KINDS = [...INTERACTION_KINDS, ...CRM_HISTORY_KINDS] as const;
+export type HistoryKind = (typeof HISTORY_KINDS)[number];
+
+const crmEntry = {
+  /**
+   * Where it stands in the timeline (UTC ISO 8601 with ms): the CRM's own date of the
+   * ticket (`createdAt`) or contact (`at`) when it is a date and time, else `fetchedAt`.
+   */
+  occurredAt: z.string(),
+  /** false: the CRM gave no date (or text that is not a date and time), so it stands where the answer was fetched. */
+  dated: z.boolean(),
+  /** When the connector gave the answer this entry is from (ISO 8601 with ms): the entry is as of then. */
+  fetchedAt: z.string(),
+  /** The connector's kind (its name is the ticket's or contact's `source`), for its label: CRM, LDAP. */
+  connector: z.enum(['ldap', 'rest']),
+  /** Names the entry within the contact's history: the same ticket (connector and id) under two numbers is one entry. */
+  key: z.string(),
+};
+
+export const CrmTicketEntrySchema = z.object({ kind: z.literal('crm_ticket'), ...crmEntry, ticket: CrmTicketSchema });
+export type CrmTicketEntry = z.infer<typeof CrmTicketEntrySchema>;
+export const CrmContactEntrySchema = z.object({ kind: z.literal('crm_contact'), ...crmEntry, contact: CrmContactSchema });
+export type CrmContactEntry = z.infer<typeof CrmContactEntrySchema>;
+export type CrmHistoryEntry = CrmTicketEntry | CrmContactEntry;
+
+/** One entry of the history timeline: a local interaction (`id`) or a CRM connector's (`key`). */
+export const HistoryItemSchema = z.discriminatedUnion('kind', [InteractionSchema, CrmTicketEntrySchema, CrmContactEntrySchema]);
+export type HistoryItem = z.infer<typeof HistoryItemSchema>;
+
+export function isCrmEntry(item: HistoryItem): item is CrmHistoryEntry {
+  return item.kind === 'crm_ticket' || item.kind === 'crm_contact';
+}
+
+/**
+ * Newest first by `occurredAt`; at the same time, interactions (newest id first) before
+ * CRM entries (by key).
+ */
 export const HistoryPageSchema = z.object({
-  items: z.array(InteractionSchema),
+  items: z.array(HistoryItemSchema),
   /** Pass back as `before` for the next (older) page; null when there is none. */
   nextCursor: z.string().nullable(),
 });

@@ -97,6 +97,8 @@ export const en: Messages = {
       call_out: 'Outgoing call',
       note: 'Note',
       ticket: 'Ticket',
+      crm_ticket: 'CRM ticket',
+      crm_contact: 'CRM contact',
     },
     status: {
       open: 'Open',
@@ -110,6 +112,11 @@ export const en: Messages = {
     loadingMore: 'Loading older records…',
     end: 'No older records',
     failed: 'History could not be loaded',
+    crm: {
+      asOf: 'as of {{time}}, from {{source}}',
+      undated: 'no date',
+      undatedTitle: 'The CRM gave no date: placed at the time this was fetched',
+    },
   },
   import: {
     title: 'Import contacts',

@@ -95,6 +95,8 @@ export const zhCN = {
       call_out: '去电',
       note: '备注',
       ticket: '工单',
+      crm_ticket: 'CRM 工单',
+      crm_contact: 'CRM 联系记录',
     },
     status: {
       open: '未结',
@@ -108,6 +110,11 @@ export const zhCN = {
     loadingMore: '正在加载更早的记录…',
     end: '没有更早的记录了',
     failed: '历史记录加载失败',
+    crm: {
+      asOf: '截至 {{time}}，来自 {{source}}',
+      undated: '无日期',
+      undatedTitle: 'CRM 未给出日期：排在获取这条信息的时间',
+    },
   },
   import: {
     title: '导入联系人',

@@ -108,7 +108,7 @@ test('opens a contact and shows the caller card with its history', async () => {
   await page.getByTestId('note-submit').click();
   await page.getByText('客户要求上午回电').first().waitFor();
   const page1 = await workstation.directory.history(contactId, null, 10);
-  expect(page1.items.map((item) => item.summary)).toContain('客户要求上午回电');
+  expect(page1.items.map((item) => ('summary' in item ? item.summary : ''))).toContain('客户要求上午回电');
   await screenshot(page, '02-caller-card-zh-CN');
 });
 

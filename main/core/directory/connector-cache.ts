@@ -46,16 +46,21 @@ export class ConnectorCache {
         throw error;
       },
     );
-    const answers = new Map<string, CachedAnswer>();
-    for (const row of rows) {
-      const record = row.matched === 1 ? parseRecord(row.record) : null;
-      if (row.matched === 1 && record === null) {
-        this.log.warn('directory.cache_row_unreadable', { connector: row.connector });
-        continue;
-      }
-      answers.set(row.connector, { connector: row.connector, record, fetchedAt: row.fetched_at });
-    }
-    return answers;
+    return new Map(this.readable(rows).map((answer) => [answer.connector, answer]));
+  }
+
+  /**
+   * The records every connector gave for any of the contact's numbers (one row per number
+   * and connector), latest fetched first; "not known" answers are left out. For the
+   * history, not the screen pop: not prepared.
+   */
+  async contactRecords(contactId: number): Promise<CachedAnswer[]> {
+    const rows = await this.db.all<CacheRow>(
+      `SELECT c.connector, c.matched, c.record, c.fetched_at FROM contact_numbers n JOIN connector_cache c ON c.lookup_key = n.e164
+       WHERE n.contact_id = ? AND c.matched = 1 ORDER BY c.fetched_at DESC, n.id, c.connector`,
+      [contactId],
+    );
+    return this.readable(rows);
   }
 
   async put(key: string, answer: CachedAnswer): Promise<void> {
@@ -65,6 +70,20 @@ export class ConnectorCache {
        WHERE excluded.fetched_at >= connector_cache.fetched_at`,
       [key, answer.connector, answer.record === null ? 0 : 1, answer.record === null ? null : JSON.stringify(answer.record), answer.fetchedAt],
     );
+  }
+
+  /** The rows as answers; a row that no longer parses is skipped (and replaced at the next answer). */
+  private readable(rows: readonly CacheRow[]): CachedAnswer[] {
+    const answers: CachedAnswer[] = [];
+    for (const row of rows) {
+      const record = row.matched === 1 ? parseRecord(row.record) : null;
+      if (row.matched === 1 && record === null) {
+        this.log.warn('directory.cache_row_unreadable', { connector: row.connector });
+        continue;
+      }
+      answers.push({ connector: row.connector, record, fetchedAt: row.fetched_at });
+    }
+    return answers;
   }
 
   /** Drops answers fetched before `before` (ISO 8601): callers not heard of in that long. Returns how many. */

@@ -4,6 +4,7 @@ import {
   type ContactCard,
   type ContactInput,
   type ContactSummary,
+  type CrmHistoryEntry,
   type HistoryPage,
   type ImportProgress,
   type ImportReport,
@@ -17,8 +18,9 @@ import { ContactRepository, type ContactVersion } from '../store/contact-reposit
 import type { Database, SqlExecutor } from '../store/database';
 import type { Outbox } from '../sync/outbox';
 import { describeIssues, draftOf, normalizeNumbers, parseContactInput, type ContactDraft } from './contact-draft';
-import { decodeHistoryCursor, encodeHistoryCursor } from './history-cursor';
+import { compareNewestFirst, decodeHistoryCursor, encodeHistoryCursor, placeOf } from './history-cursor';
 import { ConnectorCache } from './connector-cache';
+import { crmHistoryEntries } from './crm-history';
 import { DEFAULT_LOOKUP_DEADLINE_MS } from './connectors/connector-settings';
 import { ContactImporter, type ImportFile } from './import/contact-importer';
 import { LookupChain, type LookupChainSettings } from './lookup-chain';
@@ -104,6 +106,7 @@ export class DirectoryService {
   private readonly chain: LookupChain;
   private readonly cache: ConnectorCache;
   private readonly crmQueue: ContactQueue | null;
+  private readonly lookupSettings: () => LookupChainSettings;
 
   constructor(
     private readonly db: Database,
@@ -115,11 +118,12 @@ export class DirectoryService {
     this.crmQueue = options.crmQueue ?? null;
     this.normalizer = new PhoneNumberNormalizer({ defaultRegion: options.defaultRegion });
     this.importer = new ContactImporter(db, this.contacts, this.normalizer, this.log, clock);
+    this.lookupSettings = options.lookup?.settings ?? (() => NO_CONNECTORS);
     this.chain = new LookupChain({
       localCard: (e164) => this.contacts.cardByNumber(e164),
       cache: (this.cache = new ConnectorCache(db, log)),
       normalizer: this.normalizer,
-      settings: options.lookup?.settings ?? (() => NO_CONNECTORS),
+      settings: this.lookupSettings,
       secrets: options.lookup?.secrets ?? new MemorySecretProvider(),
       log,
       clock,
@@ -206,16 +210,24 @@ export class DirectoryService {
     return this.card(saved.id);
   }
 
-  /** Newest first; pass `nextCursor` back as `before` for the page after. */
+  /**
+   * The contact's interactions and what the CRM connectors said about their numbers (see
+   * crm-history.ts), newest first in one order (see history-cursor.ts); pass `nextCursor`
+   * back as `before` for the page after. Each entry is on exactly one page as long as it
+   * keeps its place: a CRM entry without a date of its own moves up to the time of a newer
+   * answer if the caller is looked up again meanwhile — above the pages read, like a new call.
+   */
   async history(contactId: number, before: string | null, limit: number): Promise<HistoryPage> {
-    const position = before === null ? null : decodeHistoryCursor(before);
+    const place = before === null ? null : decodeHistoryCursor(before);
     const max = clamp(limit, 1, MAX_HISTORY_PAGE);
     if (!(await this.contacts.contactExists(contactId))) throw notFound(contactId);
     // One more than asked tells whether an older page exists without a second query.
-    const items = await this.contacts.history(contactId, position, max + 1);
+    const [interactions, crm] = await Promise.all([this.contacts.history(contactId, place, max + 1), this.crmHistory(contactId)]);
+    const older = place === null ? crm : crm.filter((entry) => compareNewestFirst(placeOf(entry), place) > 0);
+    const items = [...interactions, ...older.slice(0, max + 1)].sort((a, b) => compareNewestFirst(placeOf(a), placeOf(b))).slice(0, max + 1);
     const page = items.slice(0, max);
     const last = page[page.length - 1];
-    return { items: page, nextCursor: items.length > max && last ? encodeHistoryCursor(last) : null };
+    return { items: page, nextCursor: items.length > max && last ? encodeHistoryCursor(placeOf(last)) : null };
   }
 
   async addInteraction(input: InteractionInput): Promise<Interaction> {
@@ -238,6 +250,13 @@ export class DirectoryService {
    */
   import(file: ImportFile, onProgress: (progress: ImportProgress) => void): Promise<ImportReport> {
     return this.importer.run(file, onProgress);
+  }
+
+  /** The CRM part of the history, from the enabled connectors' cached answers. */
+  private async crmHistory(contactId: number): Promise<CrmHistoryEntry[]> {
+    const connectors = new Map(this.lookupSettings().crmConnectors.flatMap((entry) => (entry.enabled ? [[entry.name, entry.kind] as const] : [])));
+    if (connectors.size === 0) return [];
+    return crmHistoryEntries(await this.cache.contactRecords(contactId), connectors);
   }
 
   /** The database's transaction, through the outbox when there is one so the sync worker is woken after COMMIT. */

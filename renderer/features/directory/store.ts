@@ -5,10 +5,11 @@ import type {
   ContactCard,
   ContactInput,
   ContactSummary,
+  HistoryItem,
   ImportProgress,
   ImportReport,
-  Interaction,
 } from '../../../main/common/domain';
+import { isCrmEntry } from '../../../main/common/domain';
 import { call, toFailure, type Failure } from '../../api';
 import { readFileAsBase64 } from '../../api/read-file';
 import { importFormatOf } from './import-format';
@@ -42,8 +43,8 @@ export interface CardData {
 
 export interface HistoryData {
   contactId: number | null;
-  /** Newest first; older pages are appended. */
-  items: Interaction[];
+  /** Newest first: interactions and CRM entries (see historyKey); older pages are appended. */
+  items: HistoryItem[];
   nextCursor: string | null;
   /** At least one page has arrived, so `nextCursor === null` means there is no more. */
   loaded: boolean;
@@ -278,8 +279,8 @@ export const useDirectoryStore = create<DirectoryState>()((set, get) => {
         if (seq !== contactSeq) return;
         set((state) => {
           // A note added while this page was in flight may already be in the list.
-          const known = new Set(state.history.items.map((item) => item.id));
-          const fresh = page.items.filter((item) => !known.has(item.id));
+          const known = new Set(state.history.items.map(historyKey));
+          const fresh = page.items.filter((item) => !known.has(historyKey(item)));
           return {
             history: {
               ...state.history,
@@ -394,6 +395,11 @@ export const useDirectoryStore = create<DirectoryState>()((set, get) => {
     },
   };
 });
+
+/** What names a history entry among the others: an interaction's id, a CRM entry's key. */
+export function historyKey(item: HistoryItem): string {
+  return isCrmEntry(item) ? `crm:${item.key}` : String(item.id);
+}
 
 /** Ids of stored contacts; 0 is a caller only a CRM connector knows (no local card or history). */
 function isStoredId(contactId: number): boolean {

@@ -238,13 +238,13 @@ describe('DirectoryService', () => {
         created.push(item.id);
       }
       const expected = [...created].reverse();
-      const seen: number[] = [];
+      const seen: (number | string)[] = [];
       let cursor: string | null = null;
       const sizes: number[] = [];
       do {
         const page = await directory.history(saved.id, cursor, 5);
         sizes.push(page.items.length);
-        seen.push(...page.items.map((item) => item.id));
+        seen.push(...page.items.map((item) => ('id' in item ? item.id : item.key)));
         cursor = page.nextCursor;
       } while (cursor !== null);
       expect(sizes).toEqual([5, 5, 2]);

@@ -5,7 +5,7 @@ import { ZuoxiError } from '../../../main/common/errors';
 import { AgentWindow } from '../../../renderer/agent/agent-window';
 import { start } from '../../../renderer/app/start';
 import { useCallsStore } from '../../../renderer/features/calls/store';
-import { useDirectoryStore } from '../../../renderer/features/directory/store';
+import { historyKey, useDirectoryStore } from '../../../renderer/features/directory/store';
 import { callSummary, contactCard, deferred, freshApi, interaction, settingsView, type FakeHandlers, type FakeZuoxiApi } from '../fake-api';
 
 const MARKUP = '<img src=x onerror=alert(1)>';
@@ -188,7 +188,7 @@ describe('the call bar', () => {
     await waitFor(() => expect(screen.getByTestId('caller-card-recent')).toHaveTextContent('来电已接听'));
     expect(fake.argsOf('directory.card')).toEqual([{ contactId: 7 }]);
     // The timeline's rows are virtual (jsdom lays nothing out), so its store says what it holds.
-    await waitFor(() => expect(useDirectoryStore.getState().history.items.map((item) => item.id)).toEqual([90]));
+    await waitFor(() => expect(useDirectoryStore.getState().history.items.map(historyKey)).toEqual(['90']));
   });
 
   it('shows an action that failed, with the core’s reason, and keeps the call', async () => {

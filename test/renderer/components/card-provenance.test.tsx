@@ -5,7 +5,7 @@ import { AgentWindow } from '../../../renderer/agent/agent-window';
 import { start } from '../../../renderer/app/start';
 import { formatFetchedAt } from '../../../renderer/features/directory/components/card-sources';
 import { CARD_TICKETS } from '../../../renderer/features/directory/components/crm-section';
-import { useDirectoryStore } from '../../../renderer/features/directory/store';
+import { historyKey, useDirectoryStore } from '../../../renderer/features/directory/store';
 import { useLocaleStore } from '../../../renderer/features/locale/store';
 import { callSummary, contactCard, freshApi, interaction, type FakeHandlers, type FakeZuoxiApi } from '../fake-api';
 
@@ -188,7 +188,7 @@ describe('the caller card says where its facts came from', () => {
     // Nothing was read again: the push carried the card.
     expect(fake.argsOf('directory.card')).toEqual([]);
     expect(fake.argsOf('directory.history')).toHaveLength(1);
-    expect(useDirectoryStore.getState().history.items.map((item) => item.id)).toEqual([1]);
+    expect(useDirectoryStore.getState().history.items.map(historyKey)).toEqual(['1']);
 
     // The same card pushed again (a state change) renders nothing new.
     const before = seen.length;

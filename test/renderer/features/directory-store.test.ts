@@ -1,7 +1,7 @@
 import { waitFor } from '@testing-library/react';
 import type { HistoryPage, ImportReport } from '../../../main/common/domain';
 import { ZuoxiError } from '../../../main/common/errors';
-import { HISTORY_PAGE_SIZE, MAX_IMPORT_BYTES, SEARCH_LIMIT, useDirectoryStore } from '../../../renderer/features/directory/store';
+import { HISTORY_PAGE_SIZE, historyKey, MAX_IMPORT_BYTES, SEARCH_LIMIT, useDirectoryStore } from '../../../renderer/features/directory/store';
 import { contactCard, deferred, freshApi, interaction, summary } from '../fake-api';
 
 const store = () => useDirectoryStore.getState();
@@ -89,7 +89,7 @@ describe('directory store: card and history', () => {
     await store().loadOlderHistory();
     await store().loadOlderHistory(); // nothing older: no call
     expect(fake.argsOf('directory.history').map((args) => args.before)).toEqual([null, 'c2', 'c4']);
-    expect(store().history.items.map((item) => item.id)).toEqual([1, 2, 3, 4, 5]);
+    expect(store().history.items.map(historyKey)).toEqual(['1', '2', '3', '4', '5']);
     expect(store().history.nextCursor).toBeNull();
   });
 
@@ -117,7 +117,7 @@ describe('directory store: card and history', () => {
     slow.resolve(pages.first!);
     await first;
     expect(store().history.contactId).toBe(2);
-    expect(store().history.items.map((item) => item.id)).toEqual([50]);
+    expect(store().history.items.map(historyKey)).toEqual(['50']);
     expect(store().card.card?.contact.id).toBe(2);
   });
 
@@ -146,7 +146,7 @@ describe('directory store: card and history', () => {
     await expect(store().addNote('  客户要求明天回电  ')).resolves.toBe(true);
 
     expect(fake.argsOf('directory.addInteraction')).toEqual([{ contactId: 9, kind: 'note', summary: '客户要求明天回电' }]);
-    expect(store().history.items.map((item) => item.id)).toEqual([99, 1, 2]);
+    expect(store().history.items.map(historyKey)).toEqual(['99', '1', '2']);
     expect(store().card.card?.interactionCount).toBe(3);
     expect(store().note).toEqual({ saving: false, error: null });
   });

@@ -1,5 +1,5 @@
 import type { HistoryPage } from '../../../main/common/domain';
-import { useDirectoryStore } from '../../../renderer/features/directory/store';
+import { historyKey, useDirectoryStore } from '../../../renderer/features/directory/store';
 import { callSummary, contactCard, deferred, freshApi, interaction } from '../fake-api';
 
 const store = () => useDirectoryStore.getState();
@@ -12,7 +12,7 @@ describe('directory store: the screen pop', () => {
     expect(store().card).toMatchObject({ contactId: 7, loading: false, error: null });
     expect(store().card.card?.contact.name).toBe('王芳');
     expect(store().unknownCaller).toBeNull();
-    expect(store().history.items.map((item) => item.id)).toEqual([1, 2]);
+    expect(store().history.items.map(historyKey)).toEqual(['1', '2']);
     expect(fake.argsOf('directory.card')).toEqual([]);
   });
 
@@ -59,7 +59,7 @@ describe('directory store: the screen pop', () => {
     older.resolve(page([0]));
     await loadingOlder;
     expect(store().history).toMatchObject({ loaded: true, loading: false, nextCursor: 'cursor-1' });
-    expect(store().history.items.map((item) => item.id)).toEqual([3, 2, 1]);
+    expect(store().history.items.map(historyKey)).toEqual(['3', '2', '1']);
     expect(store().card.card?.interactionCount).toBe(3);
 
     // Another contact's call ending changes nothing here.

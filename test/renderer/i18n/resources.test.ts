@@ -8,7 +8,7 @@ import {
   CONNECTION_REASONS,
   CONNECTION_STATES,
   CONNECTOR_ERRORS,
-  INTERACTION_KINDS,
+  HISTORY_KINDS,
   LOCALES,
 } from '../../../main/common/domain';
 import { CALL_ACTIONS } from '../../../renderer/features/calls/call-rules';
@@ -67,7 +67,7 @@ describe('translations', () => {
       ...ERROR_CODES.map((code) => `errors.${code}`),
       ...AGENT_STATES.map((state) => `status.agent.${state}`),
       ...CONNECTION_STATES.map((state) => `status.connection.${state}`),
-      ...INTERACTION_KINDS.map((kind) => `interaction.kind.${kind}`),
+      ...HISTORY_KINDS.map((kind) => `interaction.kind.${kind}`),
       ...LOCALES.map((locale) => `language.${locale}`),
     ];
     for (const key of expected) expect([key, byLocale['zh-CN']!.has(key)]).toEqual([key, true]);

@@ -1,8 +1,10 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { isCrmEntry } from '../../../../main/common/domain';
 import { ErrorNote } from '../../../ui/error-note';
-import { useDirectoryStore } from '../store';
+import { historyKey, useDirectoryStore } from '../store';
+import { CrmHistoryLine } from './crm-history-line';
 import { InteractionLine } from './interaction-line';
 
 /** Fixed row height (two clamped lines): no per-row measuring, so 10,000 rows scroll evenly. */
@@ -55,18 +57,20 @@ export function HistoryTimeline() {
         <div className="history-canvas" style={{ height: virtualizer.getTotalSize() }}>
           {rows.map((row) => {
             const item = items[row.index];
+            const crm = item !== undefined && isCrmEntry(item);
             return (
               <div
-                key={item ? item.id : 'tail'}
-                className={item ? 'history-row' : 'history-row history-tail'}
+                key={item ? historyKey(item) : 'tail'}
+                className={item ? (crm ? 'history-row history-row-crm' : 'history-row') : 'history-row history-tail'}
                 role="listitem"
                 aria-posinset={row.index + 1}
                 aria-setsize={hasMore ? -1 : count}
                 data-testid={item ? 'history-item' : 'history-tail'}
+                data-kind={item?.kind}
                 data-index={row.index}
                 style={{ height: row.size, transform: `translateY(${row.start}px)` }}
               >
-                {item ? <InteractionLine item={item} /> : tail}
+                {item ? isCrmEntry(item) ? <CrmHistoryLine entry={item} /> : <InteractionLine item={item} /> : tail}
               </div>
             );
           })}
