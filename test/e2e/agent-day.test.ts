@@ -2,10 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { Callback } from '../../main/common/channels/callbacks';
-import { SipAccountSchema } from '../../main/core/config/settings';
-import { MemorySecretProvider } from '../../main/core/secrets';
-import { Baresip, Kamailio } from '../peers';
-import { openSession, ROOT, screenshot, type Session } from './support/harness';
+import type { Baresip } from '../peers';
+import { AGENT, DOMAIN, openDeskPhoneLab, type DeskPhoneLab } from './support/desk-phone-lab';
+import { ROOT, screenshot, type Session } from './support/harness';
 import { ShiftClock } from './support/shift-clock';
 
 jest.setTimeout(120_000);
@@ -16,35 +15,26 @@ jest.setTimeout(120_000);
 // clock the test can jump forward, so "the reminder before a callback due in 24 h" fires
 // in milliseconds while SIP keeps real time.
 
-const DOMAIN = 'zuoxi.test';
-const AGENT = { user: '8001', password: 'agent-E2e-pw!' };
-const CUSTOMER = { user: '13800138000', password: 'customer-pw' };
 const HOUR = 3_600_000;
 
-let kamailio: Kamailio;
-let desk: Baresip;
+let lab: DeskPhoneLab;
 let customer: Baresip;
 let session: Session;
 let clock: ShiftClock;
 
 beforeAll(async () => {
-  kamailio = await Kamailio.start({ domain: DOMAIN, users: { [AGENT.user]: AGENT.password, [CUSTOMER.user]: CUSTOMER.password } });
+  clock = new ShiftClock();
   try {
-    desk = await Baresip.start({ name: 'desk', user: 'desk', autoAnswer: true, toneHz: 1000 });
-    customer = await Baresip.start({ name: 'customer', user: CUSTOMER.user, password: CUSTOMER.password, registrar: kamailio, autoAnswer: true, toneHz: 440 });
-    clock = new ShiftClock();
-    session = await openSession('zh-CN', {
-      secrets: new MemorySecretProvider({ 'sip.password': AGENT.password }),
+    lab = await openDeskPhoneLab({
+      customerAutoAnswer: true,
+      displayName: '李明',
       settings: {
-        sipAccount: SipAccountSchema.parse({ registrar: kamailio.uri, domain: DOMAIN, user: AGENT.user, displayName: '李明', registerExpires: 60 }),
-        sipEdge: { mode: 'embedded', host: '127.0.0.1', udpPort: 0, tcpPort: 0 },
-        deskPhoneUri: desk.uri,
         wrapUp: { enabled: true, autoReadyAfterSeconds: null, dispositionRequired: true },
         callbacks: { maxAttempts: 3, retrySpacingMinutes: [30], reminderLeadMinutes: 15, workOrderDueHours: 24, defaultDueHours: 24, dialFormat: 'domestic' },
       },
       workClock: clock,
-      calls: { edgeTimers: { t1: 100, t2: 400, t4: 500 }, backoff: { initialMs: 500, maxMs: 2000 } },
     });
+    ({ customer, session } = lab);
     await session.workstation.directory.saveContact(null, { name: '王芳', company: '华南物流', numbers: [{ label: 'mobile', raw: '138 0013 8000' }], tier: 'gold' });
     // The 报修热线 script as the center wrote it, claiming this agent's line (8001) as well as 95598.
     const text = fs.readFileSync(path.join(ROOT, 'test/fixtures/scripts/repair-hotline.yaml'), 'utf8').replace('numbers: ["95598"', 'numbers: ["8001", "95598"');
@@ -58,10 +48,8 @@ beforeAll(async () => {
 });
 
 async function stopAll(): Promise<void> {
-  await session?.close().catch(() => undefined);
+  await lab?.stop();
   clock?.stop();
-  await Promise.all([desk?.dispose(), customer?.dispose()].map((stopping) => stopping?.catch(() => undefined)));
-  await kamailio?.dispose().catch(() => undefined);
 }
 
 afterAll(stopAll);

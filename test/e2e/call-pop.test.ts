@@ -1,8 +1,7 @@
 import type { Page } from 'playwright-core';
-import { SipAccountSchema } from '../../main/core/config/settings';
-import { MemorySecretProvider } from '../../main/core/secrets';
-import { Baresip, Kamailio } from '../peers';
-import { openSession, screenshot, type Session } from './support/harness';
+import type { Baresip } from '../peers';
+import { AGENT, CUSTOMER, DOMAIN, openDeskPhoneLab, type DeskPhoneLab } from './support/desk-phone-lab';
+import { screenshot, type Session } from './support/harness';
 
 jest.setTimeout(120_000);
 
@@ -12,38 +11,16 @@ jest.setTimeout(120_000);
 // card must pop while the call still rings, Answer must bridge the desk phone, and
 // the call must end up on the card's history.
 
-const DOMAIN = 'zuoxi.test';
-const AGENT = { user: '8001', password: 'agent-E2e-pw!' };
-const CUSTOMER = { user: '13800138000', password: 'customer-pw' };
-
-let kamailio: Kamailio;
+let lab: DeskPhoneLab;
 let desk: Baresip;
 let customer: Baresip;
 let session: Session;
 let contactId: number;
 
 beforeAll(async () => {
-  kamailio = await Kamailio.start({ domain: DOMAIN, users: { [AGENT.user]: AGENT.password, [CUSTOMER.user]: CUSTOMER.password } });
+  lab = await openDeskPhoneLab({ customerAutoAnswer: false });
+  ({ desk, customer, session } = lab);
   try {
-    desk = await Baresip.start({ name: 'desk', user: 'desk', autoAnswer: true, toneHz: 1000 });
-    customer = await Baresip.start({
-      name: 'customer',
-      user: CUSTOMER.user,
-      password: CUSTOMER.password,
-      registrar: kamailio,
-      autoAnswer: false,
-      toneHz: 440,
-    });
-    session = await openSession('zh-CN', {
-      secrets: new MemorySecretProvider({ 'sip.password': AGENT.password }),
-      settings: {
-        sipAccount: SipAccountSchema.parse({ registrar: kamailio.uri, domain: DOMAIN, user: AGENT.user, registerExpires: 60 }),
-        sipEdge: { mode: 'embedded', host: '127.0.0.1', udpPort: 0, tcpPort: 0 },
-        deskPhoneUri: desk.uri,
-      },
-      // Fast RFC 3261 timers and retries: a lost packet on loopback costs milliseconds, not seconds.
-      calls: { edgeTimers: { t1: 100, t2: 400, t4: 500 }, backoff: { initialMs: 500, maxMs: 2000 } },
-    });
     const card = await session.workstation.directory.saveContact(null, {
       name: '王芳',
       company: '华南物流',
@@ -53,18 +30,12 @@ beforeAll(async () => {
     contactId = card.contact.id;
     await session.page.waitForSelector('[data-testid="status-bar"][data-link="up"]');
   } catch (error) {
-    await stopAll();
+    await lab.stop();
     throw error;
   }
 });
 
-async function stopAll(): Promise<void> {
-  await session?.close().catch(() => undefined);
-  await Promise.all([desk?.dispose(), customer?.dispose()].map((stopping) => stopping?.catch(() => undefined)));
-  await kamailio?.dispose().catch(() => undefined);
-}
-
-afterAll(stopAll);
+afterAll(() => lab?.stop());
 
 beforeEach(() => {
   desk.forgetEvents();

@@ -1,11 +1,10 @@
 import type { Page } from 'playwright-core';
-import { SipAccountSchema } from '../../main/core/config/settings';
 import type { MetricScoring } from '../../main/core/kpi/profile';
 import { customerServiceProfile } from '../../main/core/kpi/profiles';
-import { MemorySecretProvider } from '../../main/core/secrets';
 import { zhCN } from '../../renderer/i18n/zh-cn';
-import { Baresip, Kamailio } from '../peers';
-import { openSession, screenshot, type Session } from './support/harness';
+import type { Baresip } from '../peers';
+import { AGENT, DOMAIN, openDeskPhoneLab, type DeskPhoneLab } from './support/desk-phone-lab';
+import { screenshot, type Session } from './support/harness';
 
 jest.setTimeout(120_000);
 
@@ -21,12 +20,9 @@ jest.setTimeout(120_000);
 // from what the test did (how many calls, which were answered, how long each rang) and
 // from the profile's own targets and steps.
 
-const DOMAIN = 'zuoxi.test';
-const AGENT = { user: '8001', password: 'agent-E2e-pw!' };
-const CUSTOMER = { user: '13800138000', password: 'customer-pw' };
 const PROFILE = customerServiceProfile;
 
-let kamailio: Kamailio;
+let lab: DeskPhoneLab;
 let desk: Baresip;
 let customer: Baresip;
 let session: Session;
@@ -45,33 +41,17 @@ const placed: Placed[] = [];
 let before: Card;
 
 beforeAll(async () => {
-  kamailio = await Kamailio.start({ domain: DOMAIN, users: { [AGENT.user]: AGENT.password, [CUSTOMER.user]: CUSTOMER.password } });
+  lab = await openDeskPhoneLab({ customerAutoAnswer: false });
+  ({ desk, customer, session } = lab);
   try {
-    desk = await Baresip.start({ name: 'desk', user: 'desk', autoAnswer: true, toneHz: 1000 });
-    customer = await Baresip.start({ name: 'customer', user: CUSTOMER.user, password: CUSTOMER.password, registrar: kamailio, autoAnswer: false, toneHz: 440 });
-    session = await openSession('zh-CN', {
-      secrets: new MemorySecretProvider({ 'sip.password': AGENT.password }),
-      settings: {
-        sipAccount: SipAccountSchema.parse({ registrar: kamailio.uri, domain: DOMAIN, user: AGENT.user, registerExpires: 60 }),
-        sipEdge: { mode: 'embedded', host: '127.0.0.1', udpPort: 0, tcpPort: 0 },
-        deskPhoneUri: desk.uri,
-      },
-      calls: { edgeTimers: { t1: 100, t2: 400, t4: 500 }, backoff: { initialMs: 500, maxMs: 2000 } },
-    });
     await session.page.waitForSelector('[data-testid="status-bar"][data-link="up"]');
   } catch (error) {
-    await stopAll();
+    await lab.stop();
     throw error;
   }
 });
 
-async function stopAll(): Promise<void> {
-  await session?.close().catch(() => undefined);
-  await Promise.all([desk?.dispose(), customer?.dispose()].map((stopping) => stopping?.catch(() => undefined)));
-  await kamailio?.dispose().catch(() => undefined);
-}
-
-afterAll(stopAll);
+afterAll(() => lab?.stop());
 
 afterEach(async () => {
   expect(session.pageErrors).toEqual([]);
