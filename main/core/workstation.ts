@@ -362,6 +362,10 @@ function buildHandlers(ws: Workstation): Handlers {
     'scripts.list': () => ws.scripts.list(),
     'scripts.import': ({ fileName, text }) => ws.scripts.import(text, { fileName }),
     'scripts.export': async ({ id, format }) => ({ text: await ws.scripts.export(id, format) }),
+    'scripts.remove': async ({ id }) => {
+      await ws.scripts.remove(id);
+      return { id };
+    },
     'scripts.start': ({ callId, scriptId }) => ws.callScripts.start(callId, scriptId),
     'scripts.resume': ({ callId }) => ws.callScripts.resume(callId),
     'scripts.answer': async ({ callId, stepId, optionId }) => ws.callScripts.answer(callId, stepId, optionId),

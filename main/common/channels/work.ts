@@ -322,6 +322,12 @@ export const workChannels = {
   /** A script as a file's text; importing it gives the same script back. `not_found` for an unknown id. */
   'scripts.export': channel(z.object({ id: ScriptId, format: z.enum(['yaml', 'json']).default('yaml') }).strict(), z.object({ text: z.string() })),
   /**
+   * Delete a script from the library; `not_found` for an unknown id. A call already
+   * following it carries on to its end (its run holds the script), and its path is saved
+   * with the wrap-up as usual; new calls no longer get it. Answers the id removed.
+   */
+  'scripts.remove': channel(z.object({ id: ScriptId }).strict(), z.object({ id: z.string() })),
+  /**
    * Start the script on a call: the one named, else the one chosen by the dialled number
    * (`not_found` when none). Starting again restarts it, dropping the path so far. The
    * path taken is saved with the wrap-up.

@@ -32,6 +32,12 @@ export interface ScriptLibraryData {
   /** The script being exported. */
   exporting: string | null;
   exportError: Failure | null;
+  /** The script whose delete button was pressed, waiting for the agent to confirm or cancel. */
+  confirmingRemove: string | null;
+  /** The script being removed. */
+  removing: string | null;
+  /** The core refused the removal (or did not answer), with its reason. */
+  removeError: Failure | null;
 }
 
 export interface ScriptLibraryState extends ScriptLibraryData {
@@ -41,6 +47,11 @@ export interface ScriptLibraryState extends ScriptLibraryData {
   importFile(file: File): Promise<void>;
   /** Downloads the script as the core writes it (`scripts.export`), as a .yaml or .json file. */
   exportScript(id: string, format: ScriptFileFormat): Promise<void>;
+  /** Asks for confirmation inside the drawer before `removeScript`. */
+  askRemove(id: string): void;
+  cancelRemove(): void;
+  /** Removes the script (`scripts.remove`) and reads the list again. */
+  removeScript(id: string): Promise<void>;
   dismiss(): void;
 }
 
@@ -54,6 +65,9 @@ export const initialScriptLibrary: ScriptLibraryData = {
   importError: null,
   exporting: null,
   exportError: null,
+  confirmingRemove: null,
+  removing: null,
+  removeError: null,
 };
 
 const MEDIA_TYPES: Record<ScriptFileFormat, string> = { yaml: 'application/yaml', json: 'application/json' };
@@ -64,7 +78,7 @@ export function exportFileName(script: Pick<ScriptSummary, 'id' | 'fileName'>, f
   return `${base}.${format}`;
 }
 
-/** The script library (话术库): the center's scripts listed, imported from a YAML/JSON file, exported to one. */
+/** The script library (话术库): the center's scripts listed, imported from a YAML/JSON file, exported to one, removed. */
 export const useScriptLibraryStore = create<ScriptLibraryState>()((set, get) => ({
   ...initialScriptLibrary,
 
@@ -123,6 +137,23 @@ export const useScriptLibraryStore = create<ScriptLibraryState>()((set, get) => 
       set({ exporting: null });
     } catch (error) {
       set({ exporting: null, exportError: toFailure(error) });
+    }
+  },
+
+  askRemove: (id) => {
+    if (!get().removing) set({ confirmingRemove: id, removeError: null });
+  },
+  cancelRemove: () => set({ confirmingRemove: null }),
+
+  removeScript: async (id) => {
+    if (get().removing) return;
+    set({ removing: id, removeError: null });
+    try {
+      await call('scripts.remove', { id });
+      set({ removing: null, confirmingRemove: null });
+      await get().load();
+    } catch (error) {
+      set({ removing: null, confirmingRemove: null, removeError: toFailure(error) });
     }
   },
 

@@ -86,6 +86,7 @@ describe('work wiring', () => {
     expect(imported).toMatchObject({ ok: true, value: { ok: true, script: { id: 'repair-hotline', name: '报修热线' } } });
     expect(await workstation.router.dispatch('scripts.list', {})).toMatchObject({ ok: true, value: [{ id: 'repair-hotline' }] });
     expect(await workstation.router.dispatch('scripts.export', { id: 'repair-hotline', format: 'json' })).toMatchObject({ ok: true, value: { text: expect.stringContaining('"repair-hotline"') } });
+    expect(await workstation.router.dispatch('scripts.remove', { id: 'nosuch' })).toMatchObject({ ok: false, code: 'not_found' });
     expect(await workstation.router.dispatch('scripts.continue', { callId: 'c2@pbx', stepId: 'greet' })).toMatchObject({ ok: false, code: 'not_found' });
 
     const first = await workstation.router.dispatch('scripts.start', { callId: 'c2@pbx', scriptId: 'repair-hotline' });
@@ -95,6 +96,9 @@ describe('work wiring', () => {
     expect(await workstation.router.dispatch('scripts.answer', { callId: 'c2@pbx', stepId: 'confirm-address', optionId: 'same' })).toMatchObject({ ok: true, value: { stepId: 'fault-type' } });
     expect(await workstation.router.dispatch('scripts.objection', { callId: 'c2@pbx', stepId: 'fault-type', snippetId: 'unhappy' })).toMatchObject({ ok: true, value: { title: '客户不满意' } });
     expect(await workstation.router.dispatch('scripts.back', { callId: 'c2@pbx', stepId: 'fault-type' })).toMatchObject({ ok: true, value: { stepId: 'confirm-address' } });
+    // Removed from the library mid-call: the call's run and the path its wrap-up saves are untouched.
+    expect(await workstation.router.dispatch('scripts.remove', { id: 'repair-hotline' })).toEqual({ ok: true, value: { id: 'repair-hotline' } });
+    expect(await workstation.router.dispatch('scripts.list', {})).toEqual({ ok: true, value: [] });
 
     await workstation.db.run(
       "INSERT INTO calls (call_id, direction, remote_number, ring_at, end_at, outcome, cause) VALUES ('c2@pbx', 'inbound', '13800138000', '2026-03-02T08:00:00.000Z', '2026-03-02T08:05:00.000Z', 'answered', 'remote_hangup')",

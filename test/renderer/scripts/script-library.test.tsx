@@ -236,6 +236,66 @@ describe('the script library (话术库)', () => {
     });
   });
 
+  describe('removing', () => {
+    it('asks inside the drawer, then removes the script by its id and lists what is left', async () => {
+      let listed: ScriptSummary[] = [repair, sales];
+      const fake = await openLibrary({
+        'scripts.list': () => listed,
+        'scripts.remove': ({ id }) => {
+          listed = listed.filter((script) => script.id !== id);
+          return { id };
+        },
+      });
+      const row = (await screen.findAllByTestId('script-library-row'))[1]!;
+      const user = userEvent.setup();
+      await user.click(within(row).getByRole('button', { name: '删除「电话销售」' }));
+      const confirm = within(row).getByTestId('script-library-remove-confirm');
+      expect(confirm).toHaveTextContent('删除 电话销售？');
+      // Only that row asks; nothing is sent until the agent confirms.
+      expect(screen.getAllByTestId('script-library-remove-confirm')).toHaveLength(1);
+      expect(fake.argsOf('scripts.remove')).toEqual([]);
+
+      await act(() => i18n.changeLanguage('en'));
+      expect(confirm).toHaveTextContent('Delete 电话销售?');
+      await user.click(within(confirm).getByRole('button', { name: 'Delete' }));
+      await waitFor(() => expect(screen.getAllByTestId('script-library-row').map((r) => r.dataset.scriptId)).toEqual(['repair-hotline']));
+      expect(fake.argsOf('scripts.remove')).toEqual([{ id: 'sales' }]);
+      expect(fake.argsOf('scripts.list')).toHaveLength(2);
+      expect(screen.queryByTestId('script-library-remove-confirm')).toBeNull();
+    });
+
+    it('sends nothing when the agent cancels', async () => {
+      const fake = await openLibrary({ 'scripts.list': () => [repair], 'scripts.remove': ({ id }) => ({ id }) });
+      const user = userEvent.setup();
+      await user.click(await screen.findByTestId('script-library-remove'));
+      await user.click(within(screen.getByTestId('script-library-remove-confirm')).getByRole('button', { name: '取消' }));
+      expect(screen.queryByTestId('script-library-remove-confirm')).toBeNull();
+      expect(screen.getByTestId('script-library-remove')).toBeEnabled();
+      expect(fake.argsOf('scripts.remove')).toEqual([]);
+      expect(fake.argsOf('scripts.list')).toHaveLength(1);
+      expect(screen.getAllByTestId('script-library-row')).toHaveLength(1);
+    });
+
+    it('shows a removal the core refused, with its reason, and keeps the list', async () => {
+      const fake = await openLibrary({
+        'scripts.list': () => [repair],
+        'scripts.remove': () => {
+          throw new ZuoxiError('not_found', 'No script "repair-hotline"');
+        },
+      });
+      const user = userEvent.setup();
+      await user.click(await screen.findByTestId('script-library-remove'));
+      await user.click(within(screen.getByTestId('script-library-remove-confirm')).getByRole('button', { name: '删除' }));
+      const note = await screen.findByTestId('script-library-remove-error');
+      expect(note).toHaveAttribute('data-code', 'not_found');
+      expect(note).toHaveTextContent('话术删除失败');
+      expect(note).toHaveTextContent('No script "repair-hotline"');
+      expect(fake.argsOf('scripts.remove')).toEqual([{ id: 'repair-hotline' }]);
+      expect(screen.getByTestId('script-library-row')).toHaveAttribute('data-script-id', 'repair-hotline');
+      expect(screen.queryByTestId('script-library-remove-confirm')).toBeNull();
+    });
+  });
+
   it('names an exported file after the imported file, else after the script’s id', () => {
     expect(exportFileName(repair, 'json')).toBe('报修热线.json');
     expect(exportFileName({ id: 'sales', fileName: null }, 'yaml')).toBe('sales.yaml');

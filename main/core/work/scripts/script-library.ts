@@ -81,10 +81,17 @@ export class ScriptLibrary {
     return exportScript(script, format);
   }
 
-  async remove(id: string): Promise<boolean> {
+  /**
+   * Deletes a script; `not_found` for an unknown id. Nothing else references the row (a
+   * saved wrap-up keeps its own copy of the path, names and labels included), so it is
+   * one DELETE. A call already following the script carries on to its end: its ScriptRun
+   * (CallScripts) holds the parsed script in memory and never reads the library again.
+   */
+  async remove(id: string): Promise<void> {
     const { changes } = await this.db.run('DELETE FROM scripts WHERE id = ?', [id]);
     this.cache = null;
-    return changes > 0;
+    if (changes === 0) throw new ZuoxiError('not_found', `No script "${id}"`);
+    this.log.info('scripts.removed', { scriptId: id });
   }
 
   /** The script for a call (see chooseScript), or null when none claims it. */

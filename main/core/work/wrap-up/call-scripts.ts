@@ -26,7 +26,9 @@ export interface ScriptResume {
 /**
  * One script run per call: the panel's clicks go to the call's run, and the wrap-up
  * saves `path()` with the call. A run outlives its call (wrap-up comes after), and the
- * oldest runs are dropped once more than a handful of calls are kept.
+ * oldest runs are dropped once more than a handful of calls are kept. A run holds its
+ * parsed script in memory and never reads the library again, so a script removed or
+ * replaced in the library mid-call leaves the calls already following it as they were.
  */
 export class CallScripts {
   private readonly runs = new Map<string, ScriptRun>();

@@ -20,11 +20,11 @@ export function ScriptLibraryButton() {
   );
 }
 
-/** The center's scripts: which lines and queues each one serves, its version; import a YAML/JSON file, export one. */
+/** The center's scripts: which lines and queues each one serves, its version; import a YAML/JSON file, export one, remove one. */
 export function ScriptLibraryPanel() {
   const { t, i18n } = useTranslation();
   const locale: Locale = i18n.language === 'en' ? 'en' : 'zh-CN';
-  const { open, scripts, loading, loadError, importing, outcome, importError, exportError } = useScriptLibraryStore();
+  const { open, scripts, loading, loadError, importing, outcome, importError, exportError, removeError } = useScriptLibraryStore();
   const { hide, load, importFile, dismiss } = useScriptLibraryStore.getState();
 
   if (!open) return null;
@@ -59,6 +59,7 @@ export function ScriptLibraryPanel() {
 
       {loadError && <ErrorNote failure={loadError} context={t('scripts.library.loadFailed')} onRetry={() => void load()} testId="script-library-load-error" />}
       {exportError && <ErrorNote failure={exportError} context={t('scripts.library.exportFailed')} testId="script-library-export-error" />}
+      {removeError && <ErrorNote failure={removeError} context={t('scripts.library.removeFailed')} testId="script-library-remove-error" />}
       {!scripts && loading && <p role="status">{t('scripts.library.loading')}</p>}
       {scripts && scripts.length === 0 && (
         <p className="muted" data-testid="script-library-empty">
@@ -83,6 +84,7 @@ function ScriptTable({ scripts, locale }: { scripts: ScriptSummary[]; locale: Lo
           <th>{t('scripts.library.col.version')}</th>
           <th>{t('scripts.library.col.updated')}</th>
           <th>{t('scripts.library.col.export')}</th>
+          <th>{t('scripts.library.col.remove')}</th>
         </tr>
       </thead>
       <tbody>
@@ -112,10 +114,46 @@ function ScriptTable({ scripts, locale }: { scripts: ScriptSummary[]; locale: Lo
                 </button>
               ))}
             </td>
+            <td className="script-library-remove">
+              <RemoveScript script={script} />
+            </td>
           </tr>
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** A delete button; pressed, it becomes "删除 话术名?" with confirm and cancel, right in the row (never a browser dialog). */
+function RemoveScript({ script }: { script: ScriptSummary }) {
+  const { t } = useTranslation();
+  const confirming = useScriptLibraryStore((s) => s.confirmingRemove === script.id);
+  const removing = useScriptLibraryStore((s) => s.removing);
+  const { askRemove, cancelRemove, removeScript } = useScriptLibraryStore.getState();
+  if (!confirming) {
+    return (
+      <button
+        type="button"
+        className="secondary"
+        data-testid="script-library-remove"
+        aria-label={t('scripts.library.removeLabel', { name: script.name })}
+        disabled={removing !== null}
+        onClick={() => askRemove(script.id)}
+      >
+        {t('scripts.library.remove')}
+      </button>
+    );
+  }
+  return (
+    <div role="group" className="script-library-confirm" data-testid="script-library-remove-confirm" aria-label={t('scripts.library.confirmRemove', { name: script.name })}>
+      <span>{t('scripts.library.confirmRemove', { name: script.name })}</span>
+      <button type="button" className="script-library-remove-yes" data-testid="script-library-remove-yes" disabled={removing !== null} onClick={() => void removeScript(script.id)}>
+        {t('scripts.library.removeYes')}
+      </button>
+      <button type="button" className="secondary" data-testid="script-library-remove-no" disabled={removing !== null} onClick={cancelRemove}>
+        {t('scripts.library.removeNo')}
+      </button>
+    </div>
   );
 }
 

@@ -10,6 +10,7 @@ import { fixture } from './fixtures';
 describe('a call’s script run, resumed', () => {
   let store: TempStore;
   let scripts: CallScripts;
+  let library: ScriptLibrary;
   let time: number;
 
   const call = (id: string, dialled: string): CallSummary => ({
@@ -32,7 +33,7 @@ describe('a call’s script run, resumed', () => {
   beforeEach(async () => {
     store = await openTempStore();
     time = Date.parse('2026-03-02T08:00:05.000Z');
-    const library = new ScriptLibrary(store.db, silentLogger, () => new Date(time));
+    library = new ScriptLibrary(store.db, silentLogger, () => new Date(time));
     const imported = await library.import(fixture('repair-hotline.yaml'));
     if (!imported.ok) throw new Error('fixture refused');
     scripts = new CallScripts({
@@ -116,6 +117,21 @@ describe('a call’s script run, resumed', () => {
     scripts.continue('c2', 'greet');
     expect(await scripts.resume('c2')).toMatchObject({ resumed: true, step: { stepId: 'confirm-address' } });
     expect(starts).toHaveBeenCalledTimes(1);
+  });
+
+  it('carries a call on to its end when its script is removed from the library mid-run; new calls no longer get it', async () => {
+    await midCall();
+    await library.remove('repair-hotline');
+    expect(await library.get('repair-hotline')).toBeNull();
+    // The run holds the parsed script: a reload resumes it, and the agent finishes it.
+    expect(await scripts.resume('c1')).toMatchObject({ resumed: true, step: { stepId: 'fault-type' } });
+    scripts.answer('c1', 'fault-type', 'outage');
+    scripts.answer('c1', 'outage-scope', 'home');
+    expect(scripts.answer('c1', 'check-breaker', 'tripped')).toMatchObject({ stepId: 'end-self-fixed', final: true });
+    expect(scripts.path('c1')).toMatchObject({ scriptId: 'repair-hotline', scriptName: '报修热线', endStepId: 'end-self-fixed', outcome: '客户自行恢复' });
+    // A call without a run finds nothing to start, and naming the script is not_found.
+    await expect(scripts.resume('c2')).rejects.toMatchObject({ code: 'not_found' });
+    await expect(scripts.start('c2', 'repair-hotline')).rejects.toMatchObject({ code: 'not_found' });
   });
 
   it('says not_found for a call no script is chosen for, and keeps no run for it', async () => {

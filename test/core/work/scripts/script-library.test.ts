@@ -73,8 +73,15 @@ describe('the script library', () => {
   it('removes a script, and skips (and logs) a stored row that no longer parses instead of failing every call', async () => {
     await library.import(fixture('repair-hotline.yaml'));
     await library.import(sales);
-    expect(await library.remove('sales')).toBe(true);
-    expect(await library.remove('sales')).toBe(false);
+    await library.remove('sales');
+    expect((await library.list()).map((s) => s.id)).toEqual(['repair-hotline']);
+    expect(await library.get('sales')).toBeNull();
+    expect(await new ScriptLibrary(store.db, new StructuredLogger(sink)).get('sales')).toBeNull();
+    expect(sink.text).toContain('"event":"scripts.removed","scriptId":"sales"');
+    // Gone: a second removal, like any unknown id, is not_found and removes nothing else.
+    await expect(library.remove('sales')).rejects.toMatchObject({ code: 'not_found' });
+    await expect(library.remove('nosuch')).rejects.toMatchObject({ code: 'not_found' });
+    expect((await library.list()).map((s) => s.id)).toEqual(['repair-hotline']);
     await store.db.run("UPDATE scripts SET definition = '{\"id\": \"repair-hotline\"}'");
     const fresh = new ScriptLibrary(store.db, new StructuredLogger(sink));
     expect(await fresh.list()).toEqual([]);
