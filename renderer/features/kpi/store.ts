@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { KpiScorecard, KpiWhatIf } from '../../../main/common/channels/kpi';
+import type { KpiChange, KpiScorecard, KpiWhatIf } from '../../../main/common/channels/kpi';
 import type { Result } from '../../../main/common/contract';
 import { call, toFailure, type Failure } from '../../api';
 
@@ -14,9 +14,57 @@ export function currentMonth(now = new Date()): string {
 export interface KpiWhatIfState {
   calls: number;
   seconds: number;
+  /** The fact whose delta is imagined ('' none); one of the shown card's facts (whatIfFacts). */
+  fact: string;
+  /** The delta as typed: an integer, |delta| ≤ MAX_FACT_DELTA (factDeltaOf). */
+  factDelta: string;
   pending: boolean;
   result: KpiWhatIf | null;
+  /** What the result was worked out for. */
+  asked: KpiChange | null;
   error: Failure | null;
+}
+
+/** The contract's bound on a fact delta (KpiChangeSchema). */
+export const MAX_FACT_DELTA = 1_000_000;
+
+/** A fact delta as typed, or null when it is no integer within the contract's bound; '' is 0. */
+export function factDeltaOf(text: string): number | null {
+  const trimmed = text.trim();
+  if (trimmed === '') return 0;
+  if (!/^[-+]?\d+$/.test(trimmed)) return null;
+  const n = Number(trimmed);
+  return Math.abs(n) <= MAX_FACT_DELTA ? n : null;
+}
+
+/**
+ * The facts the shown scorecard is computed from (its metrics' inputs), each with the
+ * metrics that use it, in the card's order: what a what-if fact delta may name.
+ */
+export function whatIfFacts(card: KpiScorecard | null): Array<{ fact: string; metrics: KpiScorecard['metrics'] }> {
+  const byFact = new Map<string, KpiScorecard['metrics']>();
+  for (const metric of card?.metrics ?? []) {
+    for (const { fact } of metric.inputs) {
+      const users = byFact.get(fact) ?? [];
+      if (!users.includes(metric)) users.push(metric);
+      byFact.set(fact, users);
+    }
+  }
+  return [...byFact].map(([fact, metrics]) => ({ fact, metrics }));
+}
+
+/**
+ * The change the form states: the fact's delta when one is chosen and not 0, the calls line
+ * unless it is 0 beside such a delta (alone it is sent as it stands, as before); null when
+ * the delta is not a valid one.
+ */
+export function whatIfChange(whatIf: KpiWhatIfState, card: KpiScorecard | null): KpiChange | null {
+  const delta = factDeltaOf(whatIf.factDelta);
+  const fact = whatIfFacts(card).some((f) => f.fact === whatIf.fact) ? whatIf.fact : '';
+  if (fact !== '' && delta === null) return null;
+  const facts = fact !== '' && delta ? { facts: { [fact]: delta } } : {};
+  const calls = whatIf.calls > 0 || !facts.facts ? { answeredWithinSeconds: { calls: whatIf.calls, seconds: whatIf.seconds } } : {};
+  return { ...calls, ...facts };
 }
 
 export interface KpiData {
@@ -66,7 +114,7 @@ export interface KpiState extends KpiData {
   load(): Promise<void>;
   select(id: string | null): void;
   loadCalls(): Promise<void>;
-  setWhatIf(change: Partial<Pick<KpiWhatIfState, 'calls' | 'seconds'>>): void;
+  setWhatIf(change: Partial<Pick<KpiWhatIfState, 'calls' | 'seconds' | 'fact' | 'factDelta'>>): void;
   runWhatIf(): Promise<void>;
   /** A call ended: the open scorecard of the current month is read again, so today's progress moves. */
   callEnded(): void;
@@ -83,7 +131,7 @@ export const initialKpi: KpiData = {
   loading: false,
   error: null,
   selected: null,
-  whatIf: { calls: 10, seconds: 8, pending: false, result: null, error: null },
+  whatIf: { calls: 10, seconds: 8, fact: '', factDelta: '', pending: false, result: null, asked: null, error: null },
   trend: null,
   calls: null,
   callsError: null,
@@ -154,11 +202,14 @@ export const useKpiStore = create<KpiState>()((set, get) => {
     setWhatIf: (change) => set((state) => ({ whatIf: { ...state.whatIf, ...change, result: null, error: null } })),
 
     runWhatIf: async () => {
-      const { month, whatIf, profileId } = get();
+      const { month, whatIf, profileId, card } = get();
+      const change = whatIfChange(whatIf, card);
+      // The form does not run with a delta that is no integer within bounds.
+      if (change === null) return;
       set({ whatIf: { ...whatIf, pending: true, error: null } });
       try {
-        const result = await call('kpi.whatIf', { month, ...(profileId === null ? {} : { profileId }), change: { answeredWithinSeconds: { calls: whatIf.calls, seconds: whatIf.seconds } } });
-        set((state) => ({ whatIf: { ...state.whatIf, pending: false, result } }));
+        const result = await call('kpi.whatIf', { month, ...(profileId === null ? {} : { profileId }), change });
+        set((state) => ({ whatIf: { ...state.whatIf, pending: false, result, asked: change } }));
       } catch (error) {
         set((state) => ({ whatIf: { ...state.whatIf, pending: false, error: toFailure(error) } }));
       }

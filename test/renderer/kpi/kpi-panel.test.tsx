@@ -122,6 +122,115 @@ describe('the KPI scorecard', () => {
     expect(fake.argsOf('kpi.whatIf')).toEqual([{ month: currentMonth(), change: { answeredWithinSeconds: { calls: 12, seconds: 8 } } }]);
   });
 
+  describe('a what-if on a fact of the card', () => {
+    const survey = { source: 'survey', importedAt: '2026-03-15T04:00:00.000Z', ref: 'survey.csv row 2' };
+    // Satisfaction and the complaint rate both read evaluations; the answer rate reads the call log.
+    const surveyed = () =>
+      card(3, {
+        metrics: [
+          ...card(3).metrics.slice(0, 2),
+          metric('satisfaction', {
+            names: { 'zh-CN': '满意率', en: 'Satisfaction' },
+            source: 'survey',
+            inputs: [
+              { fact: 'satisfiedEvaluations', value: 40, provenance: survey },
+              { fact: 'evaluations', value: 50, provenance: survey },
+            ],
+          }),
+          metric('complaint-rate', { names: { 'zh-CN': '投诉率', en: 'Complaint rate' }, source: 'complaints', inputs: [{ fact: 'evaluations', value: 50, provenance: survey }] }),
+        ],
+      });
+    const reply = {
+      overallBefore: 73,
+      overallAfter: 75,
+      overallDelta: 2,
+      workUnitsBefore: -450,
+      workUnitsAfter: -450,
+      workUnitsDelta: 0,
+      metrics: [
+        { id: 'answer-rate', scoreBefore: 95, scoreAfter: 95, delta: 0 },
+        { id: 'satisfaction', scoreBefore: 95, scoreAfter: 97.5, delta: 2.5 },
+      ],
+    };
+
+    async function openWhatIf(handlers: FakeHandlers) {
+      const fake = await renderWindow({ 'kpi.scorecard': () => surveyed(), ...handlers });
+      await userEvent.click(screen.getByTestId('kpi-open'));
+      await waitFor(() => expect(screen.getByTestId('kpi-what-if-fact')).toBeInTheDocument());
+      return fake;
+    }
+
+    const options = () => Array.from((screen.getByTestId('kpi-what-if-fact') as HTMLSelectElement).options).map((o) => [o.value, o.textContent]);
+
+    it('offers the facts the card is computed from, named by the metrics that use them, in the agent’s language', async () => {
+      await openWhatIf({});
+      expect(options()).toEqual([
+        ['', '（不改其他数据）'],
+        ['offeredCalls', '接通率（offeredCalls）'],
+        ['answeredCalls', '接通率（answeredCalls）'],
+        ['satisfiedEvaluations', '满意率（satisfiedEvaluations）'],
+        ['evaluations', '满意率 / 投诉率（evaluations）'],
+      ]);
+      expect(screen.getByTestId('kpi-what-if-fact-delta')).toBeDisabled();
+      await act(() => i18n.changeLanguage('en'));
+      expect(options()[4]).toEqual(['evaluations', 'Satisfaction / Complaint rate (evaluations)']);
+    });
+
+    it('a fact delta alone (no calls) is sent alone, and the result says what was imagined and which metrics move', async () => {
+      const fake = await openWhatIf({ 'kpi.whatIf': () => reply });
+      await userEvent.clear(screen.getByTestId('kpi-what-if-calls'));
+      await userEvent.type(screen.getByTestId('kpi-what-if-calls'), '0');
+      await userEvent.selectOptions(screen.getByTestId('kpi-what-if-fact'), 'satisfiedEvaluations');
+      await userEvent.type(screen.getByTestId('kpi-what-if-fact-delta'), '5');
+      await userEvent.click(screen.getByTestId('kpi-what-if-run'));
+      await waitFor(() => expect(screen.getByTestId('kpi-what-if-result')).toHaveTextContent('满意率（satisfiedEvaluations）+5 → +2 分（综合 75）'));
+      expect(screen.getByTestId('kpi-what-if-result')).not.toHaveTextContent('再接');
+      expect(fake.argsOf('kpi.whatIf')).toEqual([{ month: currentMonth(), change: { facts: { satisfiedEvaluations: 5 } } }]);
+      // Only the metrics that move, by name.
+      const moved = screen.getAllByTestId('kpi-what-if-metric');
+      expect(moved.map((m) => m.getAttribute('data-id'))).toEqual(['satisfaction']);
+      expect(moved[0]).toHaveTextContent('满意率：得分 95 → 97.5（+2.5）');
+    });
+
+    it('calls and a negative fact delta together are sent together', async () => {
+      const fake = await openWhatIf({ 'kpi.whatIf': () => ({ ...reply, metrics: [{ id: 'complaint-rate', scoreBefore: 100, scoreAfter: 98, delta: -2 }] }) });
+      await userEvent.selectOptions(screen.getByTestId('kpi-what-if-fact'), 'evaluations');
+      await userEvent.type(screen.getByTestId('kpi-what-if-fact-delta'), '-1');
+      await userEvent.click(screen.getByTestId('kpi-what-if-run'));
+      await waitFor(() => expect(screen.getByTestId('kpi-what-if-result')).toHaveTextContent('再接 10 个 8 秒内接起的电话，并且满意率 / 投诉率（evaluations）-1 → +2 分'));
+      expect(fake.argsOf('kpi.whatIf')).toEqual([{ month: currentMonth(), change: { answeredWithinSeconds: { calls: 10, seconds: 8 }, facts: { evaluations: -1 } } }]);
+      expect(screen.getAllByTestId('kpi-what-if-metric').map((m) => m.textContent)).toEqual(['投诉率：得分 100 → 98（-2）']);
+    });
+
+    it('a delta beyond the contract’s bound is not sent', async () => {
+      const fake = await openWhatIf({ 'kpi.whatIf': () => reply });
+      await userEvent.selectOptions(screen.getByTestId('kpi-what-if-fact'), 'evaluations');
+      await userEvent.type(screen.getByTestId('kpi-what-if-fact-delta'), '1000001');
+      expect(screen.getByTestId('kpi-what-if-fact-delta')).toHaveAttribute('aria-invalid', 'true');
+      expect(screen.getByTestId('kpi-what-if-run')).toBeDisabled();
+      await userEvent.clear(screen.getByTestId('kpi-what-if-fact-delta'));
+      await userEvent.type(screen.getByTestId('kpi-what-if-fact-delta'), '1000000');
+      expect(screen.getByTestId('kpi-what-if-run')).toBeEnabled();
+      await userEvent.click(screen.getByTestId('kpi-what-if-run'));
+      await waitFor(() => expect(fake.argsOf('kpi.whatIf')).toHaveLength(1));
+      expect(fake.argsOf('kpi.whatIf')[0]!.change.facts).toEqual({ evaluations: 1_000_000 });
+    });
+
+    it('shows the core’s refusal of a fact it does not know', async () => {
+      await openWhatIf({
+        'kpi.whatIf': () => {
+          throw new ZuoxiError('invalid_input', 'Unknown KPI fact "satisfiedEvaluations"');
+        },
+      });
+      await userEvent.selectOptions(screen.getByTestId('kpi-what-if-fact'), 'satisfiedEvaluations');
+      await userEvent.type(screen.getByTestId('kpi-what-if-fact-delta'), '5');
+      await userEvent.click(screen.getByTestId('kpi-what-if-run'));
+      await waitFor(() => expect(screen.getByTestId('kpi-what-if-error')).toHaveTextContent('Unknown KPI fact "satisfiedEvaluations"'));
+      expect(screen.getByTestId('kpi-what-if-error')).toHaveTextContent('推算失败');
+      expect(screen.queryByTestId('kpi-what-if-result')).toBeNull();
+    });
+  });
+
   it('reads the month again when a call ends, so today’s progress moves; another month is asked for by the picker', async () => {
     let answered = 3;
     const fake = await renderWindow({ 'kpi.scorecard': ({ month }) => card(answered, { month }) });

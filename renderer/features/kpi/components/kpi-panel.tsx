@@ -6,7 +6,7 @@ import type { Locale } from '../../../../main/common/domain';
 import { api } from '../../../api';
 import { formatDateTime } from '../../../i18n/format';
 import { ErrorNote } from '../../../ui/error-note';
-import { useKpiStore } from '../store';
+import { factDeltaOf, MAX_FACT_DELTA, useKpiStore, whatIfChange, whatIfFacts } from '../store';
 import { KpiFacts } from './kpi-facts';
 import { KpiTrend } from './kpi-trend';
 
@@ -94,12 +94,27 @@ function MetricDetail({ metric, locale }: { metric: KpiMetric; locale: Locale })
   );
 }
 
-function WhatIfBox() {
+function WhatIfBox({ locale }: { locale: Locale }) {
   const { t } = useTranslation();
   const whatIf = useKpiStore((s) => s.whatIf);
+  const card = useKpiStore((s) => s.card);
   const setWhatIf = useKpiStore((s) => s.setWhatIf);
   const run = useKpiStore((s) => s.runWhatIf);
   const result = whatIf.result;
+  // The facts this card is computed from: another profile brings its own, with no change here.
+  const facts = whatIfFacts(card);
+  const factLabel = (fact: string) => {
+    const metrics = facts.find((f) => f.fact === fact)?.metrics ?? [];
+    return metrics.length === 0 ? fact : t('kpi.whatIf.factOption', { metrics: metrics.map((m) => m.names[locale]).join(' / '), fact });
+  };
+  const fact = facts.some((f) => f.fact === whatIf.fact) ? whatIf.fact : '';
+  const deltaValid = factDeltaOf(whatIf.factDelta) !== null;
+  const imagined = (asked: NonNullable<typeof whatIf.asked>) =>
+    [
+      ...(asked.answeredWithinSeconds ? [t('kpi.whatIf.imagineCalls', asked.answeredWithinSeconds)] : []),
+      ...Object.entries(asked.facts ?? {}).map(([name, delta]) => t('kpi.whatIf.imagineFact', { delta: signed(delta), fact: factLabel(name) })),
+    ].join(t('kpi.whatIf.and'));
+  const moved = (result?.metrics ?? []).filter((m) => m.delta !== 0);
   return (
     <form
       className="kpi-what-if"
@@ -133,14 +148,60 @@ function WhatIfBox() {
         />
         {t('kpi.whatIf.secondsAfter')}
       </label>
-      <button type="submit" disabled={whatIf.pending} data-testid="kpi-what-if-run">
+      {facts.length > 0 && (
+        <span className="kpi-what-if-facts">
+          <label>
+            {t('kpi.whatIf.fact')}
+            <select value={fact} data-testid="kpi-what-if-fact" onChange={(e) => setWhatIf({ fact: e.target.value })}>
+              <option value="">{t('kpi.whatIf.noFact')}</option>
+              {facts.map((f) => (
+                <option key={f.fact} value={f.fact}>
+                  {factLabel(f.fact)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('kpi.whatIf.factDelta')}
+            <input
+              type="number"
+              step={1}
+              min={-MAX_FACT_DELTA}
+              max={MAX_FACT_DELTA}
+              value={whatIf.factDelta}
+              disabled={fact === ''}
+              aria-invalid={!deltaValid}
+              title={deltaValid ? undefined : t('kpi.whatIf.factDeltaInvalid', { max: MAX_FACT_DELTA })}
+              data-testid="kpi-what-if-fact-delta"
+              onChange={(e) => setWhatIf({ factDelta: e.target.value })}
+            />
+          </label>
+        </span>
+      )}
+      <button type="submit" disabled={whatIf.pending || whatIfChange(whatIf, card) === null} data-testid="kpi-what-if-run">
         {t('kpi.whatIf.run')}
       </button>
-      {result && (
-        <p className="kpi-what-if-result" data-testid="kpi-what-if-result" data-delta={result.overallDelta}>
-          {t('kpi.whatIf.result', { calls: whatIf.calls, seconds: whatIf.seconds, delta: signed(result.overallDelta), after: result.overallAfter })}
-          {result.workUnitsDelta !== null && result.workUnitsDelta !== 0 && <> {t('kpi.whatIf.workUnits', { delta: signed(result.workUnitsDelta) })}</>}
-        </p>
+      {result && whatIf.asked && (
+        <div className="kpi-what-if-result" data-testid="kpi-what-if-result" data-delta={result.overallDelta}>
+          <p>
+            {t('kpi.whatIf.result', { imagined: imagined(whatIf.asked), delta: signed(result.overallDelta), after: result.overallAfter })}
+            {result.workUnitsDelta !== null && result.workUnitsDelta !== 0 && <> {t('kpi.whatIf.workUnits', { delta: signed(result.workUnitsDelta) })}</>}
+          </p>
+          {moved.length > 0 && (
+            <ul className="kpi-what-if-metrics">
+              {moved.map((m) => (
+                <li key={m.id} data-testid="kpi-what-if-metric" data-id={m.id} data-delta={m.delta}>
+                  {t('kpi.whatIf.metric', {
+                    name: card?.metrics.find((c) => c.id === m.id)?.names[locale] ?? m.id,
+                    before: formatKpiValue(m.scoreBefore, ''),
+                    after: formatKpiValue(m.scoreAfter, ''),
+                    delta: signed(m.delta),
+                  })}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
       )}
       {whatIf.error && <ErrorNote failure={whatIf.error} context={t('kpi.whatIf.failed')} testId="kpi-what-if-error" />}
     </form>
@@ -204,7 +265,7 @@ export function KpiPanel() {
               {card.formula}
             </p>
             {trend && <KpiTrend points={trend} />}
-            <WhatIfBox />
+            <WhatIfBox locale={locale} />
             <table className="kpi-table" data-testid="kpi-table">
               <thead>
                 <tr>
