@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { safeStorage } from 'electron';
 import { machinePolicyFile, readManagedPolicy } from '../core/config/managed-policy';
-import { BOOLEAN_SETTING_KEYS } from '../core/config/settings';
 import { Workstation } from '../core/workstation';
 import { SafeStorageSecretProvider } from './secrets';
 import { reportStartFailure, startShell } from './shell';
@@ -16,7 +15,7 @@ startShell({
       host: 'electron',
       version,
       policyFile: machinePolicyFile(process.platform, process.env),
-      managedPolicy: readManagedPolicy(process.platform, BOOLEAN_SETTING_KEYS),
+      managedPolicy: readManagedPolicy(process.platform),
       // The SIP password and CRM tokens live in the OS keychain, never in settings.
       secrets: new SafeStorageSecretProvider(path.join(dataDir, 'secrets.json'), safeStorage),
     }),

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { defaultDataDir } from '../core/config/data-dir';
 import { machinePolicyFile, readManagedPolicy } from '../core/config/managed-policy';
-import { BOOLEAN_SETTING_KEYS } from '../core/config/settings';
 import { Workstation } from '../core/workstation';
 import { HeadlessHost } from './headless-host';
 
@@ -23,7 +22,7 @@ async function main(): Promise<void> {
     host: 'headless',
     version,
     policyFile: machinePolicyFile(process.platform, process.env),
-    managedPolicy: readManagedPolicy(process.platform, BOOLEAN_SETTING_KEYS),
+    managedPolicy: readManagedPolicy(process.platform),
   });
   const host = new HeadlessHost(workstation, { rendererDir: path.join(root, 'dist', 'renderer'), port });
   await host.start();

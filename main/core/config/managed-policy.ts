@@ -19,6 +19,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ZuoxiError } from '../../common/errors';
+import { BOOLEAN_SETTING_KEYS } from './settings';
 
 /** Values read from a policy channel other than the JSON file, with where they came from. */
 export interface ManagedPolicy {
@@ -44,10 +45,9 @@ export function machinePolicyFile(platform: NodeJS.Platform, env: NodeJS.Process
 /** The OS channel's policy (Group Policy, MDM), or null when there is none on this machine. */
 export function readManagedPolicy(
   platform: NodeJS.Platform,
-  booleanKeys: ReadonlySet<string>,
   { run = runProgram, macPreferences = MAC_MANAGED_PREFERENCES }: { run?: ProgramRunner; macPreferences?: string } = {},
 ): ManagedPolicy | null {
-  if (platform === 'win32') return readGroupPolicy(booleanKeys, run);
+  if (platform === 'win32') return readGroupPolicy(run);
   if (platform === 'darwin') return readMacManagedPreferences(run, macPreferences);
   return null;
 }
@@ -56,7 +56,7 @@ export function readManagedPolicy(
  * `reg export` rather than `reg query`: the export is UTF-16 whatever the console code
  * page, so a display name like 张三 survives; the 64-bit view is asked for explicitly.
  */
-function readGroupPolicy(booleanKeys: ReadonlySet<string>, run: ProgramRunner): ManagedPolicy | null {
+function readGroupPolicy(run: ProgramRunner): ManagedPolicy | null {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zuoxi-policy-'));
   const file = path.join(dir, 'policy.reg');
   try {
@@ -67,7 +67,7 @@ function readGroupPolicy(booleanKeys: ReadonlySet<string>, run: ProgramRunner): 
       if ((error as { status?: number }).status === 1 && !fs.existsSync(file)) return null;
       throw new ZuoxiError('unavailable', `Could not read the Group Policy key ${WINDOWS_POLICY_KEY}: ${(error as Error).message}`);
     }
-    return { origin: `Group Policy (${WINDOWS_POLICY_KEY})`, values: parseRegExport(fs.readFileSync(file), booleanKeys) };
+    return { origin: `Group Policy (${WINDOWS_POLICY_KEY})`, values: parseRegExport(fs.readFileSync(file)) };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -92,7 +92,7 @@ function readMacManagedPreferences(run: ProgramRunner, file: string): ManagedPol
  * The values of a `reg export` file (UTF-16LE with a BOM, or UTF-8 in tests) for the one
  * key exported. Only REG_SZ and REG_DWORD are settings; another type is refused by name.
  */
-export function parseRegExport(content: Buffer, booleanKeys: ReadonlySet<string>): Record<string, unknown> {
+export function parseRegExport(content: Buffer): Record<string, unknown> {
   const text = content[0] === 0xff && content[1] === 0xfe ? content.subarray(2).toString('utf16le') : content.toString('utf8').replace(/^\uFEFF/, '');
   const values: Record<string, unknown> = {};
   let inKey = false;
@@ -110,7 +110,7 @@ export function parseRegExport(content: Buffer, booleanKeys: ReadonlySet<string>
     if (data.startsWith('"') && data.endsWith('"')) values[name] = textValue(unescapeRegString(data.slice(1, -1)));
     else if (data.startsWith('dword:')) {
       const number = Number.parseInt(data.slice('dword:'.length), 16);
-      values[name] = booleanKeys.has(name) ? number !== 0 : number;
+      values[name] = BOOLEAN_SETTING_KEYS.has(name) ? number !== 0 : number;
     } else {
       throw new ZuoxiError('invalid_input', `Group Policy value "${name}" under ${WINDOWS_POLICY_KEY} is not a string or a DWORD (${data.split(':')[0]}); Zuoxi's templates only write those`);
     }

@@ -39,7 +39,6 @@ describe('managed policy', () => {
         `${KEY_LINE.slice(0, -1)}\\Other]`,
         '"locale"="en"',
       ]),
-      BOOLEAN_SETTING_KEYS,
     );
     expect(values).toEqual({
       locale: 'zh-CN',
@@ -51,7 +50,7 @@ describe('managed policy', () => {
   });
 
   it('refuses a registry value of a type the templates never write, by name', () => {
-    expect(() => parseRegExport(regExport([KEY_LINE, '"crmConnectors"=hex(7):5b,00,5d,00,00,00']), BOOLEAN_SETTING_KEYS)).toThrow(/"crmConnectors".*hex\(7\)/);
+    expect(() => parseRegExport(regExport([KEY_LINE, '"crmConnectors"=hex(7):5b,00,5d,00,00,00']))).toThrow(/"crmConnectors".*hex\(7\)/);
   });
 
   it('on Windows exports the policy key with reg.exe; no key means no Group Policy, any other failure is said', () => {
@@ -61,7 +60,7 @@ describe('managed policy', () => {
       fs.writeFileSync(args[2]!, regExport([KEY_LINE, '"defaultRegion"="HK"']));
       return Buffer.alloc(0);
     };
-    expect(readManagedPolicy('win32', BOOLEAN_SETTING_KEYS, { run: exporting })).toEqual({ origin: `Group Policy (${WINDOWS_POLICY_KEY})`, values: { defaultRegion: 'HK' } });
+    expect(readManagedPolicy('win32', { run: exporting })).toEqual({ origin: `Group Policy (${WINDOWS_POLICY_KEY})`, values: { defaultRegion: 'HK' } });
     expect(asked[0]).toEqual(['reg.exe', 'export', WINDOWS_POLICY_KEY, expect.stringMatching(/policy\.reg$/), '/y', '/reg:64']);
     // The temp export does not stay behind.
     expect(fs.existsSync(path.dirname(String(asked[0]![3])))).toBe(false);
@@ -69,8 +68,8 @@ describe('managed policy', () => {
     const fail = (status: number) => () => {
       throw Object.assign(new Error(`reg.exe exited ${status}`), { status });
     };
-    expect(readManagedPolicy('win32', BOOLEAN_SETTING_KEYS, { run: fail(1) })).toBeNull();
-    expect(() => readManagedPolicy('win32', BOOLEAN_SETTING_KEYS, { run: fail(5) })).toThrow(/Could not read the Group Policy key .*exited 5/);
+    expect(readManagedPolicy('win32', { run: fail(1) })).toBeNull();
+    expect(() => readManagedPolicy('win32', { run: fail(5) })).toThrow(/Could not read the Group Policy key .*exited 5/);
   });
 
   it('on macOS reads the MDM managed preferences through plutil, without MDM bookkeeping keys', () => {
@@ -78,19 +77,19 @@ describe('managed policy', () => {
     const noRun: ProgramRunner = () => {
       throw new Error('plutil must not run without the file');
     };
-    expect(readManagedPolicy('darwin', BOOLEAN_SETTING_KEYS, { run: noRun, macPreferences: plist })).toBeNull();
+    expect(readManagedPolicy('darwin', { run: noRun, macPreferences: plist })).toBeNull();
     fs.writeFileSync(plist, 'binary plist');
     const plutil: ProgramRunner = (file, args) => {
       expect([file, ...args]).toEqual(['/usr/bin/plutil', '-convert', 'json', '-o', '-', plist]);
       return Buffer.from(JSON.stringify({ locale: 'en', PayloadUUID: 'x', notifyWhenFocused: false }));
     };
-    expect(readManagedPolicy('darwin', BOOLEAN_SETTING_KEYS, { run: plutil, macPreferences: plist })).toEqual({ origin: `managed preferences (${plist})`, values: { locale: 'en', notifyWhenFocused: false } });
+    expect(readManagedPolicy('darwin', { run: plutil, macPreferences: plist })).toEqual({ origin: `managed preferences (${plist})`, values: { locale: 'en', notifyWhenFocused: false } });
     const broken: ProgramRunner = () => Buffer.from('<not json>');
-    expect(() => readManagedPolicy('darwin', BOOLEAN_SETTING_KEYS, { run: broken, macPreferences: plist })).toThrow(/could not be read as JSON/);
+    expect(() => readManagedPolicy('darwin', { run: broken, macPreferences: plist })).toThrow(/could not be read as JSON/);
   });
 
   it('has no OS channel on Linux (the file is the channel there)', () => {
-    expect(readManagedPolicy('linux', BOOLEAN_SETTING_KEYS)).toBeNull();
+    expect(readManagedPolicy('linux')).toBeNull();
   });
 
   it('puts the OS channel in the policy layer over the policy file, locked for the agent, and refuses a bad one whole saying where it came from', () => {
@@ -108,6 +107,6 @@ describe('managed policy', () => {
   it('reads a DWORD as true/false only for the boolean settings', () => {
     expect(BOOLEAN_SETTING_KEYS.has('notifyWhenFocused')).toBe(true);
     expect(BOOLEAN_SETTING_KEYS.has('lookupDeadlineMs')).toBe(false);
-    expect(parseRegExport(regExport([KEY_LINE, '"notifyWhenFocused"=dword:00000000', '"cacheTtlSeconds"=dword:00000000']), BOOLEAN_SETTING_KEYS)).toEqual({ notifyWhenFocused: false, cacheTtlSeconds: 0 });
+    expect(parseRegExport(regExport([KEY_LINE, '"notifyWhenFocused"=dword:00000000', '"cacheTtlSeconds"=dword:00000000']))).toEqual({ notifyWhenFocused: false, cacheTtlSeconds: 0 });
   });
 });
