@@ -56,10 +56,10 @@ export class RestConnector extends TemplateConnector<RestConnectorSettings> {
         if (response.status === 401 || response.status === 403) throw new ConnectorError('auth_failed', status);
         throw new ConnectorError('http_status', status);
       }
-      const type = response.headers.get('content-type') ?? '';
-      if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
+      const notJson = nonJsonType(response);
+      if (notJson !== null) {
         await response.body?.cancel();
-        throw new ConnectorError('bad_response', `not JSON (${type.split(';')[0] || 'no content type'})`);
+        throw new ConnectorError('bad_response', `not JSON (${notJson})`);
       }
       const text = await readCapped(response, MAX_REPLY_BYTES);
       return mapReply(parseJson(text), this.settings.mapping);
@@ -69,6 +69,12 @@ export class RestConnector extends TemplateConnector<RestConnectorSettings> {
       throw classifyNetworkError(error);
     }
   }
+}
+
+/** null when the response says it is JSON (application/json, application/…+json); else the type it says, for the refusal. Also used by the KPI facts endpoint. */
+export function nonJsonType(response: Response): string | null {
+  const type = response.headers.get('content-type') ?? '';
+  return /^application\/([\w.+-]+\+)?json\b/i.test(type) ? null : type.split(';')[0] || 'no content type';
 }
 
 /** The body as text, refused (bad_response) past `maxBytes` without reading the rest. Also used by the KPI facts endpoint. */

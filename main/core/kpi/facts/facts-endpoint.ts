@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ZuoxiError } from '../../../common/errors';
 import { ConnectorError } from '../../directory/connectors/connector';
 import { classifyNetworkError } from '../../directory/connectors/network-errors';
-import { readCapped } from '../../directory/connectors/rest-connector';
+import { nonJsonType, readCapped } from '../../directory/connectors/rest-connector';
 import type { SecretProvider } from '../../secrets';
 import type { KpiFactsEndpoint } from '../kpi-settings';
 import { checkFactRecord, type FactProblem, type FactRecord } from './fact-records';
@@ -49,10 +49,10 @@ export async function fetchFacts(endpoint: KpiFactsEndpoint, secrets: SecretProv
       await response.body?.cancel();
       throw failed(`answered ${`${response.status} ${response.statusText}`.trim()}`);
     }
-    const type = response.headers.get('content-type') ?? '';
-    if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
+    const notJson = nonJsonType(response);
+    if (notJson !== null) {
       await response.body?.cancel();
-      throw failed(`did not answer JSON (${type.split(';')[0] || 'no content type'})`);
+      throw failed(`did not answer JSON (${notJson})`);
     }
     body = await readCapped(response, MAX_FACTS_REPLY_BYTES);
   } catch (error) {
