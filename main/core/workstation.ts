@@ -7,7 +7,7 @@ import { CallsService, type CallsServiceOptions } from './calls/calls-service';
 import { SettingsStore, type Settings } from './config/settings';
 import { SettingsService } from './config/settings-service';
 import { DirectoryService } from './directory/directory-service';
-import { systemClock, TimerGroup, type Clock, type Timer } from './edge/clock';
+import { systemClock, TimerGroup, type Clock } from './edge/clock';
 import { IpcRouter } from './ipc/router';
 import { PushHub } from './ipc/push-gate';
 import { RotatingFileSink, StructuredLogger, type Logger } from './log/logger';
@@ -89,7 +89,6 @@ export class Workstation {
   readonly kpi: KpiService;
   private readonly workTimers: TimerGroup;
   private closing = false;
-  private housekeepingTimer: Timer | null = null;
   private housekeepingRun: Promise<void> = Promise.resolve();
 
   private constructor(
@@ -294,7 +293,7 @@ export class Workstation {
           (error: unknown) => this.log.error('workstation.housekeeping_failed', { error }),
         )
         .finally(() => {
-          if (!this.closing) this.housekeepingTimer = this.workTimers.start(HOUSEKEEPING_EVERY_MS, run);
+          if (!this.closing) this.workTimers.start(HOUSEKEEPING_EVERY_MS, run);
         });
     };
     run();
@@ -303,7 +302,7 @@ export class Workstation {
   async close(): Promise<void> {
     this.log.info('workstation.closing');
     this.closing = true;
-    this.housekeepingTimer?.cancel();
+    this.workTimers.cancelAll();
     // A pass in flight reads the database: it finishes before the database closes.
     await this.housekeepingRun;
     // A SIP restart still on its way must not start the line again once it is stopped.
